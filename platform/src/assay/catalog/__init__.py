@@ -1,0 +1,1 @@
+"""Problems on disk, read into typed objects the grader can rely on."""

@@ -1,0 +1,106 @@
+"""The shapes of ``problem.toml`` and ``rubric.toml``, validated when a problem is loaded."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Service = Literal["postgres", "redis"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AppSpec(Strict):
+    entrypoint: str = "app.main:app"
+    port: int = 8000
+    health: str = "/health"
+    migrate: str = "alembic upgrade head"
+    startup_seconds: int = 60
+
+
+class LimitsSpec(Strict):
+    memory_mb: int = Field(default=768, ge=64)
+    cpus: float = Field(default=1.0, gt=0)
+    pids: int = Field(default=256, ge=16)
+    tmpfs_mb: int = Field(default=256, ge=16)
+
+
+class Deadlines(Strict):
+    boot: int = 90
+    hidden: int = 180
+    selftest: int = 240
+    static: int = 120
+    load: int = 120
+    faults: int = 90
+
+
+class LoadSpec(Strict):
+    users: int = Field(default=10, ge=1)
+    spawn_rate: float = Field(default=5, gt=0)
+    seconds: int = Field(default=20, ge=5)
+
+    @property
+    def warmup_seconds(self) -> float:
+        return self.users / self.spawn_rate
+
+
+class FaultSpec(Strict):
+    stop: list[Service] = []
+
+
+class ProblemSpec(Strict):
+    slug: str
+    title: str
+    version: str
+    difficulty: Literal["junior", "intermediate", "advanced"]
+    time_box: str
+    stack: list[str]
+    services: list[Service] = []
+    app: AppSpec = AppSpec()
+    env: dict[str, str] = {}
+    limits: LimitsSpec = LimitsSpec()
+    deadlines: Deadlines = Deadlines()
+    load: LoadSpec = LoadSpec()
+    faults: FaultSpec = FaultSpec()
+
+
+class SignalSpec(Strict):
+    signal: str
+    weight: float = Field(default=1.0, gt=0)
+    worst: float
+    best: float
+
+    @model_validator(mode="after")
+    def _distinct_ends(self) -> "SignalSpec":
+        if self.worst == self.best:
+            raise ValueError(f"signal {self.signal}: worst and best must differ")
+        return self
+
+
+class CriterionSpec(Strict):
+    id: str
+    title: str
+    weight: float = Field(gt=0)
+    manual: bool = False
+    gate: str | None = None
+    description: str = ""
+    signals: list[SignalSpec] = []
+
+    @model_validator(mode="after")
+    def _signals_unless_manual(self) -> "CriterionSpec":
+        if not self.manual and not self.signals:
+            raise ValueError(f"criterion {self.id}: an automated criterion needs signals")
+        return self
+
+
+class RubricSpec(Strict):
+    version: str
+    criteria: list[CriterionSpec]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "RubricSpec":
+        ids = [criterion.id for criterion in self.criteria]
+        if len(ids) != len(set(ids)):
+            raise ValueError("criterion ids must be unique")
+        return self

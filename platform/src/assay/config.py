@@ -1,0 +1,40 @@
+"""Settings read from the environment (prefix ``ASSAY_``)."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SandboxKind = Literal["docker", "local"]
+
+
+def _find_root() -> Path:
+    """Walk up from the working directory to the folder that holds ``problems/``."""
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "problems").is_dir() and (folder / "evaluation").is_dir():
+            return folder
+    return Path(__file__).resolve().parents[3]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSAY_")
+
+    root: Path = Field(default_factory=_find_root)
+    sandbox: SandboxKind = "docker"
+    base_image: str = "auto"
+    runtime_image: str | None = None
+    cache_dir: Path = Path.home() / ".cache" / "assay"
+    baseline_max_age_s: int = 6 * 3600
+    output_cap_bytes: int = 256 * 1024
+
+    @property
+    def docker_dir(self) -> Path:
+        return self.root / "platform" / "docker"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

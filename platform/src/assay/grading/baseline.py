@@ -1,0 +1,108 @@
+"""The reference solution's load figures on this worker: what a candidate's are compared with.
+
+Latency depends on the machine, so a candidate is scored on ratios to the reference measured
+by the same worker with the same image, cached for a few hours.
+"""
+
+import hashlib
+import json
+import socket
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assay.catalog.service import Problem
+from assay.errors import PlatformError
+from assay.grading.context import Progress, Run, open_pod
+from assay.grading.report import Detection, LoadFigures, LoadTest, Report, Stage
+from assay.grading.stages.boot import boot
+from assay.grading.stages.load import measure
+from assay.sandbox.pod import Sandbox
+
+MAX_AGE_S = 6 * 3600
+
+
+def _key(problem: Problem, sandbox: Sandbox) -> str:
+    parts = [
+        problem.slug,
+        problem.spec.version,
+        problem.hidden_digest,
+        sandbox.name,
+        sandbox.image_id,
+        socket.gethostname(),
+        problem.spec.load.model_dump_json(),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+
+
+def _path(cache_dir: Path, problem: Problem, sandbox: Sandbox) -> Path:
+    return cache_dir / "baselines" / f"{problem.slug}-{_key(problem, sandbox)}.json"
+
+
+def _read(path: Path) -> tuple[LoadFigures, float] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if time.time() - data["measured_at"] > MAX_AGE_S:
+        return None
+    return LoadFigures.model_validate(data["figures"]), float(data["measured_at"])
+
+
+def _write(path: Path, figures: LoadFigures) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {"measured_at": time.time(), "figures": figures.model_dump()}
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+
+def _measure_reference(problem: Problem, sandbox: Sandbox, progress: Progress) -> LoadFigures:
+    run_id = uuid.uuid4().hex[:12]
+    report = Report(run_id=run_id, submission=str(problem.reference), started_at=datetime.now(UTC))
+    report.detection = Detection(
+        entrypoint=problem.spec.app.entrypoint,
+        entrypoint_source="scaffold",
+        migrations=(problem.reference / "alembic.ini").is_file(),
+    )
+
+    def tagged(stage: Stage) -> None:
+        progress(stage.model_copy(update={"name": f"reference {stage.name}"}))
+
+    with open_pod(sandbox, problem, problem.reference, run_id) as pod:
+        run = Run(problem=problem, pod=pod, report=report, seed=0, progress=tagged)
+        boot(run)
+        if not run.healthy:
+            raise PlatformError("the reference solution did not start, so load cannot be compared")
+        load, _ = measure(run)
+    if load.figures is None or load.figures.failure_rate > 0.01:
+        raise PlatformError("the reference solution failed its own load test")
+    return load.figures
+
+
+def attach(
+    load: LoadTest,
+    *,
+    problem: Problem,
+    sandbox: Sandbox,
+    cache_dir: Path,
+    is_reference: bool,
+    progress: Progress,
+) -> None:
+    """Set ``load.reference``: this run's own figures for the reference, else the cached ones."""
+    if load.figures is None:
+        return
+    path = _path(cache_dir, problem, sandbox)
+    if is_reference:
+        _write(path, load.figures)
+        load.reference, load.reference_source = load.figures, "this run is the reference"
+        return
+    cached = _read(path)
+    if cached is None:
+        figures = _measure_reference(problem, sandbox, progress)
+        _write(path, figures)
+        load.reference, load.reference_source = figures, "reference measured just now"
+        return
+    figures, measured_at = cached
+    when = datetime.fromtimestamp(measured_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load.reference = figures
+    load.reference_source = f"reference measured on this worker at {when}"

@@ -1,0 +1,91 @@
+"""What every stage of one grading run shares."""
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import assay
+from assay.catalog.service import Problem
+from assay.grading.report import Report, Stage, StageStatus
+from assay.sandbox.limits import Limits
+from assay.sandbox.pod import APP_DB, DB_PASSWORD, DB_USER, SELFTEST_DB, Pod, Sandbox
+
+Progress = Callable[[Stage], None]
+TOOLKIT = Path(assay.__file__).parent / "toolkit"
+
+
+def open_pod(
+    sandbox: Sandbox, problem: Problem, submission: Path, run_id: str
+) -> AbstractContextManager[Pod]:
+    """A pod for ``submission`` with the problem's services, limits and evaluation folder."""
+    return sandbox.pod(
+        run_id=run_id,
+        submission=submission,
+        toolkit=TOOLKIT,
+        evaluation=problem.evaluation,
+        services=list(problem.spec.services),
+        limits=Limits(**problem.spec.limits.model_dump()),
+    )
+
+
+@dataclass
+class Run:
+    problem: Problem
+    pod: Pod
+    report: Report
+    seed: int
+    progress: Progress = field(default=lambda stage: None)
+    healthy: bool = False
+
+    def scratch(self, name: str) -> PurePosixPath:
+        return self.pod.paths.scratch / name
+
+    def service_env(self, *, database: str = APP_DB, redis_db: int = 0) -> dict[str, str]:
+        """The problem's environment for the candidate's code, filled in for this pod."""
+        ends = self.pod.endpoints
+        values = {
+            "db_user": DB_USER,
+            "db_password": DB_PASSWORD,
+            "db_host": ends.db_host,
+            "db_port": str(ends.db_port),
+            "db_name": database,
+            "redis_host": ends.redis_host,
+            "redis_port": str(ends.redis_port),
+            "redis_db": str(redis_db),
+        }
+        return {key: template.format(**values) for key, template in self.problem.spec.env.items()}
+
+    def selftest_env(self) -> dict[str, str]:
+        return self.service_env(database=SELFTEST_DB, redis_db=1)
+
+    def tester_env(self) -> dict[str, str]:
+        ends = self.pod.endpoints
+        return {
+            "ASSAY_BASE_URL": ends.app_url,
+            "ASSAY_REDIS_URL": f"redis://{ends.redis_host}:{ends.redis_port}/0",
+            "ASSAY_DATABASE_URL": (
+                f"postgresql://{DB_USER}:{DB_PASSWORD}@{ends.db_host}:{ends.db_port}/{APP_DB}"
+            ),
+            "ASSAY_SEED": str(self.seed),
+            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        }
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[Stage]:
+        """Time a stage, record it in the report and tell the live view as it starts and ends."""
+        stage = Stage(name=name, status=StageStatus.passed, summary="running")
+        self.progress(stage.model_copy())
+        started = time.monotonic()
+        try:
+            yield stage
+        finally:
+            stage.seconds = round(time.monotonic() - started, 2)
+            self.report.stages.append(stage)
+            self.progress(stage)
+
+    def skip(self, name: str, why: str) -> None:
+        stage = Stage(name=name, status=StageStatus.skipped, summary=why)
+        self.report.stages.append(stage)
+        self.progress(stage)

@@ -1,0 +1,160 @@
+"""Work out how to run a submission that need not follow the scaffold, without running it."""
+
+import ast
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from assay.grading.report import Detection
+
+SKIPPED_DIRS = {".git", ".venv", "venv", "node_modules", "tests", "test", "migrations", "alembic"}
+PREFERRED_NAMES = ("main.py", "app.py", "api.py", "server.py", "asgi.py")
+REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: Path
+    attribute: str
+    factory: bool
+
+
+def normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _is_fastapi_call(node: ast.expr | None) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name == "FastAPI"
+
+
+def _apps_in(tree: ast.Module) -> list[tuple[str, bool]]:
+    """Module-level FastAPI instances, then factories: functions that build and return one."""
+    found: list[tuple[str, bool]] = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and _is_fastapi_call(node.value):
+            found += [(t.id, False) for t in node.targets if isinstance(t, ast.Name)]
+        elif (
+            isinstance(node, ast.AnnAssign)
+            and _is_fastapi_call(node.value)
+            and isinstance(node.target, ast.Name)
+        ):
+            found.append((node.target.id, False))
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and any(
+            _is_fastapi_call(child) for child in ast.walk(node) if isinstance(child, ast.Call)
+        ):
+            found.append((node.name, True))
+    return found
+
+
+def _defines(path: Path, attribute: str) -> bool:
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+    except SyntaxError:
+        return False
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == attribute for t in targets):
+                return True
+        if isinstance(node, ast.FunctionDef | ast.ImportFrom) and attribute in _names(node):
+            return True
+    return False
+
+
+def _names(node: ast.FunctionDef | ast.ImportFrom) -> set[str]:
+    if isinstance(node, ast.FunctionDef):
+        return {node.name}
+    return {alias.asname or alias.name for alias in node.names}
+
+
+def _module_of(relative: Path) -> tuple[str, str | None]:
+    parts = list(relative.with_suffix("").parts)
+    app_dir = None
+    if parts[0] == "src" and len(parts) > 1:
+        app_dir, parts = "src", parts[1:]
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts), app_dir
+
+
+def _rank(root: Path, candidate: Candidate) -> tuple[int, int, int, str]:
+    relative = candidate.path.relative_to(root)
+    preferred = candidate.path.name in PREFERRED_NAMES
+    return (int(candidate.factory), len(relative.parts), int(not preferred), str(relative))
+
+
+def find_app(root: Path) -> list[Candidate]:
+    candidates = []
+    for path in sorted(root.rglob("*.py")):
+        if SKIPPED_DIRS.intersection(path.relative_to(root).parts[:-1]):
+            continue
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+        except SyntaxError:
+            continue
+        candidates += [Candidate(path, name, factory) for name, factory in _apps_in(tree)]
+    return sorted(candidates, key=lambda candidate: _rank(root, candidate))
+
+
+def declared_requirements(root: Path) -> set[str]:
+    names: set[str] = set()
+    for path in root.glob("requirements*.txt"):
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            match = REQUIREMENT_NAME.match(line.split("#", 1)[0])
+            if match and not line.lstrip().startswith("-"):
+                names.add(normalize(match.group(1)))
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+        except tomllib.TOMLDecodeError:
+            project = {}
+        for requirement in project.get("dependencies", []):
+            match = REQUIREMENT_NAME.match(requirement)
+            if match:
+                names.add(normalize(match.group(1)))
+    return names
+
+
+def available_packages(lock: Path) -> set[str]:
+    return {
+        normalize(match.group(1))
+        for line in lock.read_text(encoding="utf-8").splitlines()
+        if (match := REQUIREMENT_NAME.match(line)) and not line.lstrip().startswith("#")
+    }
+
+
+def detect(root: Path, *, entrypoint: str, lock: Path) -> Detection:
+    detection = Detection(migrations=(root / "alembic.ini").is_file())
+    module, _, attribute = entrypoint.partition(":")
+    scaffold = root.joinpath(*module.split(".")).with_suffix(".py")
+    if scaffold.is_file() and _defines(scaffold, attribute):
+        detection.entrypoint, detection.entrypoint_source = entrypoint, "scaffold"
+    elif candidates := find_app(root):
+        best = candidates[0]
+        dotted, app_dir = _module_of(best.path.relative_to(root))
+        detection.entrypoint = f"{dotted}:{best.attribute}"
+        detection.entrypoint_source = "detected"
+        detection.app_dir, detection.factory = app_dir, best.factory
+        kind = "factory" if best.factory else "app"
+        detection.notes.append(
+            f"{entrypoint} not found; detected FastAPI {kind} {detection.entrypoint}"
+            + (f" (app dir {app_dir})" if app_dir else "")
+        )
+    else:
+        detection.notes.append(f"{entrypoint} not found and no FastAPI app detected")
+    if not detection.migrations:
+        detection.notes.append("no alembic.ini: migrations were not run")
+    missing = sorted(declared_requirements(root) - available_packages(lock))
+    detection.requirements_missing = missing
+    if missing:
+        detection.notes.append(
+            f"not installed in the sandbox image (no network in the pod): {', '.join(missing)}"
+        )
+    return detection

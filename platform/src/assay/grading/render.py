@@ -1,0 +1,107 @@
+"""Show a report in a terminal: the live stage view, then every criterion with its evidence."""
+
+from rich.console import Console, Group
+from rich.live import Live
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from assay.grading.report import Outcome, Report, Stage, StageStatus
+
+STATUS_STYLE = {
+    StageStatus.passed: ("ok", "green"),
+    StageStatus.failed: ("failed", "yellow"),
+    StageStatus.skipped: ("skipped", "dim"),
+    StageStatus.error: ("error", "red"),
+}
+
+
+class LiveStages:
+    """A table of stages that updates as the pipeline reports them."""
+
+    def __init__(self, console: Console, title: str) -> None:
+        self._title = title
+        self._rows: dict[str, Stage] = {}
+        self._live = Live(self._render(), console=console, refresh_per_second=4, transient=False)
+
+    def __enter__(self) -> "LiveStages":
+        self._live.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._live.__exit__(None, None, None)
+
+    def update(self, stage: Stage) -> None:
+        self._rows[stage.name] = stage
+        self._live.update(self._render())
+
+    def _render(self) -> Table:
+        table = Table(title=self._title, title_justify="left", expand=False)
+        table.add_column("stage")
+        table.add_column("status")
+        table.add_column("time", justify="right")
+        table.add_column("summary", overflow="fold")
+        for stage in self._rows.values():
+            running = stage.summary == "running"
+            label, style = ("running", "cyan") if running else STATUS_STYLE[stage.status]
+            seconds = "" if running else f"{stage.seconds:.1f}s"
+            table.add_row(stage.name, Text(label, style=style), seconds, stage.summary)
+        return table
+
+
+def _criteria_table(report: Report) -> Table:
+    table = Table(title=f"Score: {report.total:g} / 100", title_justify="left", show_lines=True)
+    table.add_column("criterion")
+    table.add_column("points", justify="right")
+    table.add_column("evidence", overflow="fold")
+    for criterion in report.criteria:
+        if criterion.points is None:
+            table.add_row(criterion.title, f"-/{criterion.weight:g}", "manual: awaiting a reviewer")
+            continue
+        lines = [
+            f"{signal.fraction:>4.0%} x{signal.weight:g}  {signal.signal}: {signal.note}"
+            for signal in criterion.signals
+        ]
+        if criterion.gate is not None:
+            lines.append(
+                f"x {criterion.gate.value:.2f} gate {criterion.gate.signal}: {criterion.gate.note}"
+            )
+        table.add_row(
+            criterion.title, f"{criterion.points:g}/{criterion.weight:g}", "\n".join(lines)
+        )
+    return table
+
+
+def _failed_tests(report: Report) -> Table | None:
+    failed = [test for test in report.hidden_tests if not test.passed]
+    if not failed:
+        return None
+    table = Table(title=f"Hidden tests failed ({len(failed)})", title_justify="left")
+    table.add_column("test", overflow="fold")
+    table.add_column("why", overflow="fold")
+    for test in failed:
+        name = test.id.rsplit("::", 1)[-1] + ("" if test.visible else " (reviewer-only)")
+        table.add_row(
+            name,
+            (test.message or test.outcome).splitlines()[0][:160] if test.message else test.outcome,
+        )
+    return table
+
+
+def show_report(console: Console, report: Report) -> None:
+    heading = f"{report.submission}  [run {report.run_id}]"
+    if report.outcome is Outcome.error:
+        console.print(
+            Panel(f"[red]Not graded: the platform failed.[/red]\n{report.error}", title=heading)
+        )
+        return
+    parts: list[Table | Text] = []
+    if report.detection.notes:
+        parts.append(
+            Text("\n".join(f"note: {note}" for note in report.detection.notes), style="dim")
+        )
+    parts.append(_criteria_table(report))
+    failed = _failed_tests(report)
+    if failed is not None:
+        parts.append(failed)
+    console.print(Panel(Group(*parts), title=heading))

@@ -1,0 +1,202 @@
+"""The grading report: the versioned JSON document every score is explained from.
+
+Bump ``SCHEMA_VERSION`` on any change a reader of an older report would misread.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+SCHEMA_VERSION = 1
+
+
+class Outcome(StrEnum):
+    """Whether the submission was graded, or the platform failed and nothing can be said of it."""
+
+    graded = "graded"
+    error = "error"
+
+
+class StageStatus(StrEnum):
+    passed = "passed"
+    failed = "failed"
+    skipped = "skipped"
+    error = "error"
+
+
+class Stage(BaseModel):
+    name: str
+    status: StageStatus
+    seconds: float = 0.0
+    summary: str = ""
+    log: str = ""
+
+
+TestOutcome = Literal["passed", "failed", "error", "skipped", "missing"]
+
+
+class HiddenTest(BaseModel):
+    id: str
+    category: str = "functionality"
+    weight: float = 1.0
+    visible: bool = True
+    degraded: bool = False
+    doc: str = ""
+    outcome: TestOutcome = "missing"
+    message: str = ""
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == "passed"
+
+
+class SelfTests(BaseModel):
+    """The candidate's own tests: self-reported, run under the grader's configuration."""
+
+    collected: int = 0
+    passed: int = 0
+    failed: int = 0
+    collect_errors: int = 0
+    statements: int = 0
+    covered_statements: int = 0
+    branches: int = 0
+    covered_branches: int = 0
+    line_coverage: float | None = None
+    branch_coverage: float | None = None
+    failures: list[str] = []
+
+
+class LintFinding(BaseModel):
+    code: str
+    message: str
+    file: str
+    line: int
+
+
+class ComplexFunction(BaseModel):
+    where: str
+    complexity: int
+
+
+class StaticAnalysis(BaseModel):
+    files: int = 0
+    code_lines: int = 0
+    syntax_errors: list[str] = []
+    findings_total: int = 0
+    findings_by_rule: dict[str, int] = {}
+    findings: list[LintFinding] = []
+    unformatted: list[str] = []
+    functions: int = 0
+    mean_complexity: float | None = None
+    max_complexity: int | None = None
+    most_complex: list[ComplexFunction] = []
+    public: int = 0
+    documented: int = 0
+    missing_docstrings: list[str] = []
+    slots: int = 0
+    annotated: int = 0
+
+
+class Contract(BaseModel):
+    name: str
+    kept: bool
+    detail: str = ""
+
+
+class LoadFigures(BaseModel):
+    requests: int
+    failures: int
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+
+    @property
+    def failure_rate(self) -> float:
+        return self.failures / self.requests if self.requests else 1.0
+
+
+class LoadTest(BaseModel):
+    users: int
+    seconds: int
+    warmup_seconds: float
+    figures: LoadFigures | None = None
+    peak_memory_mb: float | None = None
+    reference: LoadFigures | None = None
+    reference_source: str = ""
+
+
+class Detection(BaseModel):
+    """What the grader had to work out about a submission that need not follow the scaffold."""
+
+    entrypoint: str | None = None
+    entrypoint_source: Literal["scaffold", "detected", "missing"] = "missing"
+    app_dir: str | None = None
+    factory: bool = False
+    migrations: bool = False
+    requirements_missing: list[str] = []
+    notes: list[str] = []
+
+
+class SignalScore(BaseModel):
+    signal: str
+    value: float | None
+    fraction: float
+    weight: float
+    worst: float
+    best: float
+    note: str
+
+
+class Gate(BaseModel):
+    signal: str
+    value: float
+    note: str
+
+
+class CriterionScore(BaseModel):
+    id: str
+    title: str
+    weight: float
+    manual: bool = False
+    fraction: float | None
+    points: float | None
+    gate: Gate | None = None
+    signals: list[SignalScore] = []
+
+
+class Reproducibility(BaseModel):
+    problem: str
+    problem_version: str
+    hidden_suite_sha256: str
+    submission_sha256: str
+    image: str
+    image_id: str
+    backend: str
+    seed: int
+    limits: dict[str, float]
+    deadlines: dict[str, int]
+    assay_version: str
+
+
+class Report(BaseModel):
+    schema_version: int = SCHEMA_VERSION
+    run_id: str
+    submission: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    outcome: Outcome = Outcome.graded
+    error: str | None = None
+    total: float | None = None
+    criteria: list[CriterionScore] = []
+    stages: list[Stage] = []
+    detection: Detection = Field(default_factory=Detection)
+    hidden_tests: list[HiddenTest] = []
+    selftests: SelfTests | None = None
+    static: StaticAnalysis | None = None
+    contracts: list[Contract] = []
+    load: LoadTest | None = None
+    reproducibility: Reproducibility | None = None

@@ -1,0 +1,1 @@
+"""Run a submission's stages in isolation; knows nothing of scoring, databases or queues."""

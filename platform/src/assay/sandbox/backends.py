@@ -1,0 +1,32 @@
+"""Choose and prepare the backend a grading run uses."""
+
+import logging
+from collections.abc import Callable
+
+from assay.config import SandboxKind, Settings
+from assay.sandbox import docker as docker_backend
+from assay.sandbox import images
+from assay.sandbox.local import LocalSandbox
+from assay.sandbox.pod import Sandbox
+
+log = logging.getLogger(__name__)
+
+LOCAL_WARNING = (
+    "the local sandbox runs the submission as plain processes on this machine: nothing is "
+    "isolated, limited or hidden from it. Use it only on a throwaway CI runner."
+)
+
+
+def open_sandbox(settings: Settings, kind: SandboxKind, say: Callable[[str], None]) -> Sandbox:
+    if kind == "local":
+        log.warning(LOCAL_WARNING)
+        say(f"WARNING: {LOCAL_WARNING}")
+        return LocalSandbox(output_cap=settings.output_cap_bytes)
+    client = docker_backend.connect()
+    reaped = docker_backend.reap(client)
+    if reaped:
+        say(f"removed {reaped} containers left by an earlier run")
+    image = images.ensure_runtime_image(client, settings, say)
+    return docker_backend.DockerSandbox(
+        client=client, image=image.tag, image_id=image.id, output_cap=settings.output_cap_bytes
+    )

@@ -1,0 +1,111 @@
+"""What a grading stage may ask of a pod, whichever backend runs it."""
+
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path, PurePosixPath
+from typing import Protocol
+
+from assay.sandbox.limits import Limits
+
+
+class Role(StrEnum):
+    """Who runs a command: the candidate's service, the grader's tests, or the candidate's tests."""
+
+    app = "app"
+    tester = "tester"
+    selftest = "selftest"
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    exit_code: int
+    output: str
+    timed_out: bool
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0 and not self.timed_out
+
+
+@dataclass(frozen=True)
+class AppState:
+    running: bool
+    exit_code: int | None
+    logs: str
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    db_host: str = "127.0.0.1"
+    db_port: int = 5432
+    redis_host: str = "127.0.0.1"
+    redis_port: int = 6379
+    app_port: int = 8000
+
+    @property
+    def app_url(self) -> str:
+        return f"http://127.0.0.1:{self.app_port}"
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where the grader's files are as the pod's processes see them.
+
+    Every role runs in its own copy of the submission as its working directory, so the
+    submission itself is always ``.``.
+    """
+
+    toolkit: PurePosixPath
+    evaluation: PurePosixPath
+    scratch: PurePosixPath
+
+
+DB_USER = "app"
+DB_PASSWORD = "app"  # noqa: S105 - a throwaway database inside a pod with no route out
+APP_DB = "app"
+SELFTEST_DB = "selftest"
+
+
+class Pod(Protocol):
+    endpoints: Endpoints
+    paths: Paths
+    backend: str
+
+    def start_app(self, script: str, env: dict[str, str]) -> None:
+        """Start the candidate's service from a shell script run in its own copy."""
+
+    def app_state(self) -> AppState: ...
+
+    def run(
+        self, role: Role, argv: list[str], *, env: dict[str, str] | None = None, timeout: float
+    ) -> ExecResult:
+        """Run a command as ``role`` in its working copy, killed at ``timeout`` seconds."""
+
+    def read_text(self, role: Role, path: PurePosixPath) -> str | None:
+        """Read a file a command left behind; None when it is not there."""
+
+    def stop_service(self, name: str) -> None:
+        """Stop an infrastructure service (fault injection)."""
+
+    def app_peak_memory_mb(self) -> float | None: ...
+
+
+class Sandbox(Protocol):
+    """Opens pods; one per grading run."""
+
+    name: str
+    image: str
+    image_id: str
+
+    def pod(
+        self,
+        *,
+        run_id: str,
+        submission: Path,
+        toolkit: Path,
+        evaluation: Path,
+        services: list[str],
+        limits: Limits,
+    ) -> AbstractContextManager[Pod]: ...

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Set up a Debian bookworm machine to run Assay, as root: system packages, the Docker
+# engine, the project's virtualenv and the runtime image. Safe to run again: each
+# step does nothing when its work is already done, so a second run takes seconds.
+#
+#   scripts/bootstrap.sh        (make bootstrap; make demo and make test run it first)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DOCKERD_LOG="${ASSAY_DOCKERD_LOG:-/var/log/assay-dockerd.log}"
+DOCKERD_WAIT_S=30
+APT_PACKAGES=(
+    make python3 python3-venv python3-pip ca-certificates
+    docker.io debootstrap postgresql redis-server
+)
+VENV="$ROOT/.venv"
+STAMP="$VENV/.assay-pyproject.sha256"
+
+step() { echo "==> $*"; }
+die() {
+    echo "bootstrap: error: $*" >&2
+    exit 1
+}
+
+installed() {
+    [[ $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) == "install ok installed" ]]
+}
+
+install_packages() {
+    local missing=() pkg
+    for pkg in "${APT_PACKAGES[@]}"; do
+        installed "$pkg" || missing+=("$pkg")
+    done
+    if ((${#missing[@]} == 0)); then
+        step "system packages present"
+        return
+    fi
+    step "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq || die "apt-get update failed"
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+        || die "apt-get install ${missing[*]} failed"
+}
+
+start_docker() {
+    if docker info >/dev/null 2>&1; then
+        step "Docker engine running"
+        return
+    fi
+    step "starting the Docker engine (log: $DOCKERD_LOG)"
+    mkdir -p "$(dirname "$DOCKERD_LOG")"
+    # No bridge: sandboxes use only network "none" and a shared netns, builds "host".
+    setsid nohup dockerd --bridge=none </dev/null >>"$DOCKERD_LOG" 2>&1 &
+    local pid=$! waited
+    for ((waited = 0; waited < DOCKERD_WAIT_S; waited++)); do
+        if docker info >/dev/null 2>&1; then
+            return
+        fi
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 1
+    done
+    tail -n 15 "$DOCKERD_LOG" >&2 || true
+    if kill -0 "$pid" 2>/dev/null; then
+        die "the Docker engine did not answer within ${DOCKERD_WAIT_S} s; see $DOCKERD_LOG"
+    fi
+    die "dockerd exited at start; see $DOCKERD_LOG"
+}
+
+make_venv() {
+    if [[ ! -x $VENV/bin/python ]]; then
+        step "creating $VENV"
+        python3 -m venv "$VENV" || die "python3 -m venv failed (is python3-venv installed?)"
+    fi
+    local want
+    want="$(sha256sum "$ROOT/platform/pyproject.toml" | cut -d' ' -f1)"
+    if [[ -f $STAMP && $(<"$STAMP") == "$want" ]]; then
+        step "virtualenv up to date"
+        return
+    fi
+    step "installing platform[dev] into $VENV"
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip
+    "$VENV/bin/python" -m pip install --quiet -e "$ROOT/platform[dev]" \
+        || die "pip install -e platform[dev] failed"
+    echo "$want" >"$STAMP"
+}
+
+build_images() {
+    step "runtime image"
+    (cd "$ROOT" && "$VENV/bin/assay" images build) || die "assay images build failed"
+}
+
+[[ $(id -u) -eq 0 ]] || die "run as root: it installs packages and starts the Docker engine"
+command -v apt-get >/dev/null || die "this script sets up Debian machines (no apt-get here)"
+
+install_packages
+start_docker
+make_venv
+build_images
+step "ready"

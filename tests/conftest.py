@@ -1,0 +1,51 @@
+"""Fixtures for the tests that start real containers; pure tests need none of this."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from assay.catalog.service import Problem, load_problem
+from assay.config import get_settings
+from assay.grading.pipeline import grade
+from assay.grading.report import Report
+from assay.sandbox.backends import open_sandbox
+from assay.sandbox.pod import Sandbox
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCK = ROOT / "platform" / "docker" / "runtime" / "requirements.lock"
+Grader = Callable[..., Report]
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Sandbox:
+    """The Docker backend with the runtime image built (a no-op once it exists)."""
+    return open_sandbox(get_settings(), "docker", print)
+
+
+@pytest.fixture(scope="session")
+def book_reviews() -> Problem:
+    return load_problem(ROOT, "book-reviews")
+
+
+@pytest.fixture(scope="session")
+def grader(
+    sandbox: Sandbox, book_reviews: Problem, tmp_path_factory: pytest.TempPathFactory
+) -> Grader:
+    """Grade a folder (against book-reviews unless told), with a session-private baseline cache."""
+    cache = tmp_path_factory.mktemp("cache")
+
+    def grade_folder(folder: Path, problem: Problem = book_reviews) -> Report:
+        return grade(problem, folder, sandbox=sandbox, lock=LOCK, cache_dir=cache)
+
+    return grade_folder
+
+
+@pytest.fixture(scope="session")
+def reference_report(grader: Grader, book_reviews: Problem) -> Report:
+    return grader(book_reviews.reference)
+
+
+@pytest.fixture(scope="session")
+def starter_report(grader: Grader, book_reviews: Problem, reference_report: Report) -> Report:
+    """Graded after the reference, whose load figures are then the cached baseline."""
+    return grader(book_reviews.starter)

@@ -1,0 +1,184 @@
+import pytest
+from assay.catalog.schemas import CriterionSpec, RubricSpec, SignalSpec
+from assay.grading.scoring import Signal, fraction, score, score_criterion, total
+
+
+def entry(signal: str = "hidden.all", *, weight: float = 1.0, worst=0.0, best=1.0) -> SignalSpec:
+    return SignalSpec(signal=signal, weight=weight, worst=worst, best=best)
+
+
+def criterion(
+    id: str = "functionality",
+    *,
+    weight: float = 30,
+    signals: list[SignalSpec] | None = None,
+    gate: str | None = None,
+    manual: bool = False,
+) -> CriterionSpec:
+    if signals is None and not manual:
+        signals = [entry()]
+    return CriterionSpec(
+        id=id, title=id.title(), weight=weight, signals=signals or [], gate=gate, manual=manual
+    )
+
+
+def measured(value: float | None, note: str = "measured") -> Signal:
+    return Signal(value, note)
+
+
+def test_a_value_halfway_between_worst_and_best_earns_half():
+    assert fraction(entry(worst=10.0, best=20.0), 15.0) == pytest.approx(0.5)
+
+
+def test_worst_earns_nothing_and_best_earns_everything():
+    spec = entry(worst=10.0, best=20.0)
+
+    assert fraction(spec, 10.0) == 0.0
+    assert fraction(spec, 20.0) == 1.0
+
+
+@pytest.mark.parametrize(("value", "expected"), [(-5.0, 0.0), (1.5, 1.0), (99.0, 1.0)])
+def test_values_beyond_either_end_are_clamped(value, expected):
+    assert fraction(entry(worst=0.0, best=1.0), value) == expected
+
+
+def test_an_inverted_scale_rewards_lower_values():
+    lint = entry("static.lint_per_kloc", worst=25.0, best=0.0)
+
+    assert fraction(lint, 5.0) == pytest.approx(0.8)
+    assert fraction(lint, 20.0) == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(40.0, 0.0), (-3.0, 1.0)])
+def test_an_inverted_scale_is_clamped_too(value, expected):
+    assert fraction(entry(worst=25.0, best=0.0), value) == expected
+
+
+def test_an_unmeasured_value_earns_nothing():
+    assert fraction(entry(worst=25.0, best=0.0), None) == 0.0
+
+
+def test_a_signal_absent_from_the_measurements_earns_nothing_and_says_so():
+    scored = score_criterion(criterion(signals=[entry("load.p95_ratio", worst=3, best=1)]), {})
+
+    [signal] = scored.signals
+    assert signal.value is None
+    assert signal.fraction == 0.0
+    assert signal.note == "load.p95_ratio was not measured"
+    assert scored.points == 0.0
+
+
+def test_a_signal_measured_as_none_keeps_the_note_that_says_why():
+    signals = {"hidden.all": measured(None, "the service never became healthy")}
+
+    [signal] = score_criterion(criterion(), signals).signals
+
+    assert signal.fraction == 0.0
+    assert signal.note == "the service never became healthy"
+
+
+def test_a_signal_score_records_the_value_its_scale_and_its_note():
+    spec = criterion(signals=[entry("hidden.all", weight=2, worst=0.2, best=0.9)])
+
+    [signal] = score_criterion(spec, {"hidden.all": measured(0.55, "7 of 10 passed")}).signals
+
+    assert signal.model_dump() == {
+        "signal": "hidden.all",
+        "value": 0.55,
+        "fraction": 0.5,
+        "weight": 2,
+        "worst": 0.2,
+        "best": 0.9,
+        "note": "7 of 10 passed",
+    }
+
+
+def test_a_criterion_earns_its_weight_times_the_weighted_mean_of_its_signals():
+    spec = criterion(
+        weight=30,
+        signals=[entry("hidden.functionality", weight=3), entry("hidden.validation", weight=1)],
+    )
+    signals = {"hidden.functionality": measured(1.0), "hidden.validation": measured(0.0)}
+
+    scored = score_criterion(spec, signals)
+
+    assert scored.fraction == 0.75
+    assert scored.points == 22.5
+    assert scored.gate is None
+
+
+def test_a_gate_multiplies_the_criterion():
+    spec = criterion(weight=20, signals=[entry("static.format_clean")], gate="hidden.all")
+    signals = {"static.format_clean": measured(1.0), "hidden.all": measured(0.25, "1 of 4")}
+
+    scored = score_criterion(spec, signals)
+
+    assert scored.fraction == 0.25
+    assert scored.points == 5.0
+    assert scored.gate is not None
+    assert scored.gate.model_dump() == {"signal": "hidden.all", "value": 0.25, "note": "1 of 4"}
+
+
+def test_an_unmeasured_gate_zeroes_the_criterion_and_says_so():
+    spec = criterion(signals=[entry("static.format_clean")], gate="hidden.all")
+
+    scored = score_criterion(spec, {"static.format_clean": measured(1.0)})
+
+    assert scored.points == 0.0
+    assert scored.gate is not None
+    assert scored.gate.value == 0.0
+    assert scored.gate.note == "hidden.all was not measured"
+
+
+def test_a_manual_criterion_has_no_points():
+    scored = score_criterion(criterion("design_review", weight=10, manual=True), {})
+
+    assert scored.manual is True
+    assert scored.points is None
+    assert scored.fraction is None
+    assert scored.signals == []
+
+
+def test_manual_criteria_are_left_out_of_the_total():
+    rubric = RubricSpec(
+        version="1",
+        criteria=[
+            criterion("functionality", weight=40),
+            criterion("design", weight=60, manual=True),
+        ],
+    )
+
+    _, points = score(rubric, {"hidden.all": measured(0.5)})
+
+    assert points == 50.0
+
+
+def test_the_total_is_out_of_100_over_the_weights_that_were_scored():
+    rubric = RubricSpec(
+        version="1",
+        criteria=[
+            criterion("functionality", weight=30, signals=[entry("hidden.all")]),
+            criterion("quality", weight=20, signals=[entry("static.format_clean")]),
+        ],
+    )
+    signals = {"hidden.all": measured(1.0), "static.format_clean": measured(0.0)}
+
+    criteria, points = score(rubric, signals)
+
+    assert [c.points for c in criteria] == [30.0, 0.0]
+    assert points == 60.0
+
+
+def test_the_total_of_a_rubric_with_nothing_scored_is_zero():
+    assert total([score_criterion(criterion(manual=True), {})]) == 0.0
+
+
+def test_score_keeps_the_rubric_order():
+    rubric = RubricSpec(
+        version="1",
+        criteria=[criterion("b"), criterion("a", manual=True), criterion("c")],
+    )
+
+    criteria, _ = score(rubric, {})
+
+    assert [c.id for c in criteria] == ["b", "a", "c"]
