@@ -14,7 +14,9 @@ APT_PACKAGES=(
     docker.io debootstrap postgresql redis-server
 )
 VENV="$ROOT/.venv"
-STAMP="$VENV/.assay-pyproject.sha256"
+STAMP="$VENV/.assay-inputs.sha256"
+# The platform, and the sandbox's own tools for the local backend (tests exercise both).
+VENV_INPUTS=("$ROOT/platform/pyproject.toml" "$ROOT/platform/docker/runtime/requirements.lock")
 
 step() { echo "==> $*"; }
 die() {
@@ -72,15 +74,16 @@ make_venv() {
         python3 -m venv "$VENV" || die "python3 -m venv failed (is python3-venv installed?)"
     fi
     local want
-    want="$(sha256sum "$ROOT/platform/pyproject.toml" | cut -d' ' -f1)"
+    want="$(cat "${VENV_INPUTS[@]}" | sha256sum | cut -d' ' -f1)"
     if [[ -f $STAMP && $(<"$STAMP") == "$want" ]]; then
         step "virtualenv up to date"
         return
     fi
-    step "installing platform[dev] into $VENV"
+    step "installing platform[dev] and the sandbox tools into $VENV"
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
     "$VENV/bin/python" -m pip install --quiet -e "$ROOT/platform[dev]" \
-        || die "pip install -e platform[dev] failed"
+        -r "$ROOT/platform/docker/runtime/requirements.lock" \
+        || die "pip install -e platform[dev] -r requirements.lock failed"
     echo "$want" >"$STAMP"
 }
 

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from assay.catalog.service import Problem, load_problem
 from assay.config import get_settings
 from assay.grading.pipeline import grade

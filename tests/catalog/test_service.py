@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+
 from assay.catalog.service import load_problem, tree_digest
 from assay.errors import InvalidProblem, ProblemNotFound
 

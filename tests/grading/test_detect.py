@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+
 from assay.grading.detect import detect
 
 SCAFFOLD = "app.main:app"

@@ -1,4 +1,5 @@
 import pytest
+
 from assay.grading.stages.load import parse_stats
 
 HEADER = (

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from assay.catalog.service import Problem
 from assay.grading.report import Outcome, Report, StageStatus
 
@@ -96,7 +97,12 @@ def test_syntax_error_is_graded_low_with_the_error_named(
 def test_service_that_exits_is_graded_low_with_its_logs(
     grader: Grader, book_reviews: Problem, tmp_path: Path
 ) -> None:
-    folder = _starter_with(book_reviews, tmp_path, 'raise SystemExit("no database, giving up")\n')
+    main_py = (
+        "from fastapi import FastAPI\n\n"
+        'raise SystemExit("no database, giving up")\n'
+        "app = FastAPI()\n"
+    )
+    folder = _starter_with(book_reviews, tmp_path, main_py)
     report = grader(folder)
     boot = next(stage for stage in report.stages if stage.name == "boot")
     assert report.outcome is Outcome.graded
@@ -109,13 +115,20 @@ def test_service_that_never_listens_fails_boot_at_the_deadline(
     grader: Grader, book_reviews: Problem, tmp_path: Path
 ) -> None:
     spec = book_reviews.spec
-    quick = spec.model_copy(update={"app": spec.app.model_copy(update={"startup_seconds": 5})})
+    quick = spec.model_copy(
+        update={
+            "app": spec.app.model_copy(update={"startup_seconds": 5}),
+            "deadlines": spec.deadlines.model_copy(update={"selftest": 20}),
+        }
+    )
     problem = dataclasses.replace(book_reviews, spec=quick)
-    folder = _starter_with(book_reviews, tmp_path, "import time\n\ntime.sleep(3600)\n")
-    report = grader(folder, problem)
+    main_py = "import time\n\nfrom fastapi import FastAPI\n\ntime.sleep(3600)\napp = FastAPI()\n"
+    report = grader(_starter_with(book_reviews, tmp_path, main_py), problem)
     assert _stage(report, "boot") is StageStatus.failed
+    assert "never answered" in next(s.summary for s in report.stages if s.name == "boot")
+    assert _stage(report, "own tests") is StageStatus.failed
     assert report.total is not None and report.total <= 10
-    assert _elapsed(report) < 240
+    assert _elapsed(report) < 120
 
 
 def test_service_answering_500_everywhere_is_graded_low(
@@ -134,3 +147,30 @@ def test_service_answering_500_everywhere_is_graded_low(
     assert report.outcome is Outcome.graded
     assert "500" in boot.summary
     assert report.total is not None and report.total <= 10
+
+
+@pytest.fixture(scope="module")
+def off_scaffold_report(
+    grader: Grader, book_reviews: Problem, tmp_path_factory: pytest.TempPathFactory
+) -> Report:
+    """The starter with its app moved and a requirement the image does not have."""
+    folder = tmp_path_factory.mktemp("off-scaffold") / "submission"
+    shutil.copytree(book_reviews.starter, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (folder / "app" / "main.py").rename(folder / "app" / "server.py")
+    with (folder / "requirements.txt").open("a", encoding="utf-8") as requirements:
+        requirements.write("left-pad-for-python==1.0\n")
+    return grader(folder)
+
+
+def test_app_outside_the_scaffold_entrypoint_is_detected_and_started(
+    off_scaffold_report: Report,
+) -> None:
+    detection = off_scaffold_report.detection
+    assert detection.entrypoint == "app.server:app"
+    assert detection.entrypoint_source == "detected"
+    assert any("app.server:app" in note for note in detection.notes)
+    assert _stage(off_scaffold_report, "boot") is StageStatus.passed
+
+
+def test_requirement_missing_from_the_image_is_named(off_scaffold_report: Report) -> None:
+    assert off_scaffold_report.detection.requirements_missing == ["left-pad-for-python"]

@@ -1,4 +1,5 @@
 import pytest
+
 from assay.catalog.schemas import CriterionSpec, RubricSpec, SignalSpec
 from assay.grading.scoring import Signal, fraction, score, score_criterion, total
 

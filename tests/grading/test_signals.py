@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
 import pytest
+
 from assay.grading.report import (
     ComplexFunction,
     Contract,

@@ -4,6 +4,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+
 from assay.errors import InvalidSubmission
 from assay.sandbox import archive
 from assay.sandbox.archive import pack

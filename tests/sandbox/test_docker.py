@@ -6,6 +6,7 @@ from pathlib import Path
 
 import docker
 import pytest
+
 from assay.catalog.service import Problem
 from assay.grading.context import open_pod
 from assay.sandbox.docker import OWNER_LABEL, RUN_LABEL, DockerPod, DockerSandbox, reap

@@ -5,8 +5,9 @@ import importlib.util
 import sys
 from pathlib import Path
 
-import assay
 import pytest
+
+import assay
 
 SCRIPT = Path(assay.__file__).parent / "toolkit" / "static_report.py"
 spec = importlib.util.spec_from_file_location("assay_toolkit_static_report", SCRIPT)

@@ -33,6 +33,11 @@ console = Console()
 err = Console(stderr=True)
 
 
+def say(line: str) -> None:
+    """Relay a progress line (build output, warnings) as plain text to stderr."""
+    err.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
 def _fail(error: AssayError) -> typer.Exit:
     err.print(f"[red]error:[/red] {error.message}")
     return typer.Exit(EXIT_PLATFORM if isinstance(error, PlatformError) else EXIT_INVALID)
@@ -71,7 +76,7 @@ def grade(
     settings = get_settings()
     try:
         spec = load_problem(settings.root, problem)
-        backend = open_sandbox(settings, sandbox or settings.sandbox, err.print)
+        backend = open_sandbox(settings, sandbox or settings.sandbox, say)
         report = _grade_one(settings, spec, backend, path.resolve(), seed=seed)
     except AssayError as error:
         raise _fail(error) from error
@@ -97,7 +102,7 @@ def demo(
         summary.add_column(column)
     failed = False
     try:
-        backend = open_sandbox(settings, sandbox or settings.sandbox, err.print)
+        backend = open_sandbox(settings, sandbox or settings.sandbox, say)
         for slug in list_slugs(settings.root):
             problem = load_problem(settings.root, slug)
             for label, path in (("reference", problem.reference), ("starter", problem.starter)):
@@ -116,7 +121,7 @@ def demo(
 def build_images() -> None:
     """Build the sandbox images when their inputs changed (a no-op otherwise)."""
     try:
-        image = ensure_runtime_image(connect(), get_settings(), console.print)
+        image = ensure_runtime_image(connect(), get_settings(), say)
     except AssayError as error:
         raise _fail(error) from error
     console.print(f"runtime image {image.tag} ({image.id[:19]})")

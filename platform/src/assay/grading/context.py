@@ -80,6 +80,10 @@ class Run:
         started = time.monotonic()
         try:
             yield stage
+        except Exception as error:
+            stage.status = StageStatus.error
+            stage.summary = f"the grader failed here: {error}"
+            raise
         finally:
             stage.seconds = round(time.monotonic() - started, 2)
             self.report.stages.append(stage)

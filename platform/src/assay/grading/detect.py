@@ -32,24 +32,32 @@ def _is_fastapi_call(node: ast.expr | None) -> bool:
     return name == "FastAPI"
 
 
+def _factories(tree: ast.Module) -> list[str]:
+    """Module-level functions that build a FastAPI app."""
+    return [
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and any(isinstance(child, ast.Call) and _is_fastapi_call(child) for child in ast.walk(node))
+    ]
+
+
 def _apps_in(tree: ast.Module) -> list[tuple[str, bool]]:
-    """Module-level FastAPI instances, then factories: functions that build and return one."""
+    """Module-level app instances (``FastAPI(...)`` or a local factory's result), then factories."""
+    factories = _factories(tree)
     found: list[tuple[str, bool]] = []
     for node in tree.body:
-        if isinstance(node, ast.Assign) and _is_fastapi_call(node.value):
-            found += [(t.id, False) for t in node.targets if isinstance(t, ast.Name)]
-        elif (
-            isinstance(node, ast.AnnAssign)
-            and _is_fastapi_call(node.value)
-            and isinstance(node.target, ast.Name)
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        if _is_fastapi_call(value) or (
+            isinstance(value, ast.Call) and getattr(value.func, "id", None) in factories
         ):
-            found.append((node.target.id, False))
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and any(
-            _is_fastapi_call(child) for child in ast.walk(node) if isinstance(child, ast.Call)
-        ):
-            found.append((node.name, True))
-    return found
+            found += [(target.id, False) for target in targets if isinstance(target, ast.Name)]
+    return found + [(name, True) for name in factories]
 
 
 def _defines(path: Path, attribute: str) -> bool:
@@ -107,7 +115,7 @@ def declared_requirements(root: Path) -> set[str]:
     for path in root.glob("requirements*.txt"):
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
             match = REQUIREMENT_NAME.match(line.split("#", 1)[0])
-            if match and not line.lstrip().startswith("-"):
+            if match and not line.lstrip().startswith("-") and "://" not in line:
                 names.add(normalize(match.group(1)))
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():

@@ -30,6 +30,7 @@ class LiveStages:
 
     def __exit__(self, *exc: object) -> None:
         self._live.__exit__(None, None, None)
+        self._live.console.line()
 
     def update(self, stage: Stage) -> None:
         self._rows[stage.name] = stage

@@ -1,15 +1,31 @@
 """Derive rubric signals from a report's evidence, each with the sentence that explains it."""
 
+import re
 from collections import defaultdict
 
 from assay.grading.report import HiddenTest, LoadTest, Report, SelfTests, StaticAnalysis
 from assay.grading.scoring import Signal
 
 TOP_RULES = 5
+NAMED_FAILURES = 6
+SECURITY_RULE = re.compile(r"S\d+$")
 
 
 def _ratio(part: float, whole: float) -> float:
     return part / whole if whole else 0.0
+
+
+def _failures(tests: list[HiddenTest]) -> str:
+    """Name the visible failures; reviewer-only ones are only counted."""
+    named = [test.id.rsplit("::", 1)[-1] for test in tests if not test.passed and test.visible]
+    unnamed = sum(not test.passed and not test.visible for test in tests)
+    parts = []
+    if named:
+        shown = ", ".join(named[:NAMED_FAILURES])
+        parts.append(f"failed: {shown}" + (" ..." if len(named) > NAMED_FAILURES else ""))
+    if unnamed:
+        parts.append(f"{unnamed} reviewer-only failed")
+    return "".join(f"; {part}" for part in parts)
 
 
 def hidden_signals(tests: list[HiddenTest]) -> dict[str, Signal]:
@@ -21,11 +37,8 @@ def hidden_signals(tests: list[HiddenTest]) -> dict[str, Signal]:
     for category, members in groups.items():
         weight = sum(test.weight for test in members)
         passed = sum(test.weight for test in members if test.passed)
-        failed = [test.id.rsplit("::", 1)[-1] for test in members if not test.passed]
         note = f"{passed:g} of {weight:g} weighted {category} tests passed"
-        if failed:
-            note += f"; failed: {', '.join(failed[:6])}" + (" ..." if len(failed) > 6 else "")
-        signals[f"hidden.{category}"] = Signal(_ratio(passed, weight), note)
+        signals[f"hidden.{category}"] = Signal(_ratio(passed, weight), note + _failures(members))
     return signals
 
 
@@ -61,7 +74,7 @@ def static_signals(static: StaticAnalysis | None) -> dict[str, Signal]:
     kloc = max(static.code_lines / 1000, 0.1)
     rules = sorted(static.findings_by_rule.items(), key=lambda item: -item[1])[:TOP_RULES]
     top = ", ".join(f"{code} x{count}" for code, count in rules) or "none"
-    security = {code: n for code, n in static.findings_by_rule.items() if code.startswith("S")}
+    security = {code: n for code, n in static.findings_by_rule.items() if SECURITY_RULE.match(code)}
     clean = static.files - len(static.unformatted)
     signals = {
         "static.lint_per_kloc": Signal(

@@ -1,6 +1,5 @@
 """Choose and prepare the backend a grading run uses."""
 
-import logging
 from collections.abc import Callable
 
 from assay.config import SandboxKind, Settings
@@ -8,8 +7,6 @@ from assay.sandbox import docker as docker_backend
 from assay.sandbox import images
 from assay.sandbox.local import LocalSandbox
 from assay.sandbox.pod import Sandbox
-
-log = logging.getLogger(__name__)
 
 LOCAL_WARNING = (
     "the local sandbox runs the submission as plain processes on this machine: nothing is "
@@ -19,7 +16,6 @@ LOCAL_WARNING = (
 
 def open_sandbox(settings: Settings, kind: SandboxKind, say: Callable[[str], None]) -> Sandbox:
     if kind == "local":
-        log.warning(LOCAL_WARNING)
         say(f"WARNING: {LOCAL_WARNING}")
         return LocalSandbox(output_cap=settings.output_cap_bytes)
     client = docker_backend.connect()

@@ -322,8 +322,13 @@ class DockerPod:
             self.containers[name].id, wrapped, environment=env or {}, workdir=workdir
         )["Id"]
         capped = CappedOutput(self.output_cap)
-        for chunk in api.exec_start(exec_id, stream=True):
-            capped.feed(chunk)
+        stream = api.exec_start(exec_id, stream=True)
+        try:
+            for chunk in stream:
+                capped.feed(chunk)
+        finally:
+            # CancellableStream.close() skips a response read to its end, leaking its socket.
+            stream._response.close()  # type: ignore[attr-defined]
         code = api.exec_inspect(exec_id)["ExitCode"]
         code = -1 if code is None else int(code)
         return ExecResult(

@@ -25,6 +25,7 @@ import docker
 import docker.errors
 
 from assay.config import Settings
+from assay.errors import ImageError
 
 OFFICIAL_BASE = "python:3.11-slim-bookworm"
 OFFLINE_BASE = "assay-base:bookworm"
@@ -34,10 +35,6 @@ CONTEXT_FILES = ("Dockerfile", "requirements.lock")
 DEBIAN_CA = "/etc/ssl/certs/ca-certificates.crt"
 
 Log = Callable[[str], None]
-
-
-class ImageError(Exception):
-    """A base or runtime image could not be found or built."""
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,8 @@ def _free_port() -> int:
 
 def _as_postgres(argv: list[str]) -> list[str]:
     """PostgreSQL refuses to run as root; a root CI runner starts it as ``postgres``."""
-    return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
+    runuser = shutil.which("runuser") or "/usr/sbin/runuser"
+    return [runuser, "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
 
 
 @dataclass
@@ -262,6 +263,7 @@ def local_pod(
     services: list[str],
 ) -> Iterator[LocalPod]:
     root = Path(tempfile.mkdtemp(prefix=f"assay-{run_id}-"))
+    root.chmod(0o755)  # PostgreSQL runs as its own user on a root CI runner
     ignore = shutil.ignore_patterns(*SKIPPED)
     for role in Role:
         shutil.copytree(submission, root / role.value, ignore=ignore, symlinks=False)

@@ -5,14 +5,15 @@ from collections import deque
 
 class CappedOutput:
     def __init__(self, limit: int) -> None:
-        self._half = max(limit // 2, 1)
+        self._head_size = max(limit // 2, 1)
+        self._half = max(limit - self._head_size, 1)
         self._head = bytearray()
         self._tail: deque[bytes] = deque()
         self._tail_size = 0
         self.dropped = 0
 
     def feed(self, chunk: bytes) -> None:
-        room = self._half - len(self._head)
+        room = self._head_size - len(self._head)
         if room > 0:
             self._head += chunk[:room]
             chunk = chunk[room:]

@@ -49,12 +49,23 @@ def code_lines(text: str) -> int:
     return sum(1 for line in text.splitlines() if line.strip() and not line.strip().startswith("#"))
 
 
+def own_nodes(node: ast.AST) -> list[ast.AST]:
+    """Every node inside ``node`` except what belongs to functions or classes nested in it."""
+    found = []
+    pending = list(ast.iter_child_nodes(node))
+    while pending:
+        child = pending.pop()
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            continue
+        found.append(child)
+        pending.extend(ast.iter_child_nodes(child))
+    return found
+
+
 def cyclomatic(node: ast.AST) -> int:
     """McCabe complexity: one plus each decision point inside the function's own body."""
     score = 1
-    for child in ast.walk(node):
-        if child is not node and isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
-            continue
+    for child in own_nodes(node):
         decisions = ast.If | ast.For | ast.AsyncFor | ast.While | ast.IfExp | ast.ExceptHandler
         if isinstance(child, decisions | ast.match_case):
             score += 1
@@ -140,6 +151,7 @@ def run_ruff(root: Path, config: Path) -> tuple[list[dict[str, object]], list[st
 
 
 def measure(root: Path, config: Path) -> dict[str, object]:
+    root = root.resolve()
     files = python_files(root)
     found = Definitions()
     lines = 0
