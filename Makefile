@@ -3,7 +3,7 @@
 
 VENV := .venv/bin
 
-.PHONY: bootstrap demo test lint
+.PHONY: bootstrap demo test bench lint
 
 bootstrap:
 	bash scripts/bootstrap.sh
@@ -13,6 +13,9 @@ demo: bootstrap
 
 test: bootstrap
 	$(VENV)/pytest tests
+
+bench: bootstrap
+	$(VENV)/python bench/sandbox_overhead.py
 
 lint:
 	@test -x $(VENV)/ruff || { echo "lint: no $(VENV)/ruff; run make bootstrap first" >&2; exit 1; }

@@ -23,6 +23,18 @@ def _starter_with(problem: Problem, tmp_path: Path, main_py: str) -> Path:
     return folder
 
 
+def _impatient(problem: Problem) -> Problem:
+    """The problem with short boot and own-test deadlines, for submissions that hang."""
+    spec = problem.spec
+    quick = spec.model_copy(
+        update={
+            "app": spec.app.model_copy(update={"startup_seconds": 5}),
+            "deadlines": spec.deadlines.model_copy(update={"selftest": 20}),
+        }
+    )
+    return dataclasses.replace(problem, spec=quick)
+
+
 def _stage(report: Report, name: str) -> StageStatus:
     return next(stage.status for stage in report.stages if stage.name == name)
 
@@ -114,16 +126,8 @@ def test_service_that_exits_is_graded_low_with_its_logs(
 def test_service_that_never_listens_fails_boot_at_the_deadline(
     grader: Grader, book_reviews: Problem, tmp_path: Path
 ) -> None:
-    spec = book_reviews.spec
-    quick = spec.model_copy(
-        update={
-            "app": spec.app.model_copy(update={"startup_seconds": 5}),
-            "deadlines": spec.deadlines.model_copy(update={"selftest": 20}),
-        }
-    )
-    problem = dataclasses.replace(book_reviews, spec=quick)
     main_py = "import time\n\nfrom fastapi import FastAPI\n\ntime.sleep(3600)\napp = FastAPI()\n"
-    report = grader(_starter_with(book_reviews, tmp_path, main_py), problem)
+    report = grader(_starter_with(book_reviews, tmp_path, main_py), _impatient(book_reviews))
     assert _stage(report, "boot") is StageStatus.failed
     assert "never answered" in next(s.summary for s in report.stages if s.name == "boot")
     assert _stage(report, "own tests") is StageStatus.failed
@@ -142,7 +146,7 @@ def test_service_answering_500_everywhere_is_graded_low(
         "async def fail(request: Request, call_next: object) -> JSONResponse:\n"
         '    return JSONResponse({"detail": "boom"}, status_code=500)\n'
     )
-    report = grader(_starter_with(book_reviews, tmp_path, main_py))
+    report = grader(_starter_with(book_reviews, tmp_path, main_py), _impatient(book_reviews))
     boot = next(stage for stage in report.stages if stage.name == "boot")
     assert report.outcome is Outcome.graded
     assert "500" in boot.summary

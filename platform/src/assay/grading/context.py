@@ -10,7 +10,7 @@ import assay
 from assay.catalog.service import Problem
 from assay.grading.report import Report, Stage, StageStatus
 from assay.sandbox.limits import Limits
-from assay.sandbox.pod import APP_DB, DB_PASSWORD, DB_USER, SELFTEST_DB, Pod, Sandbox
+from assay.sandbox.pod import APP_DB, DB_PASSWORD, DB_USER, SELFTEST_DB, Pod, PodSpec, Sandbox
 
 Progress = Callable[[Stage], None]
 TOOLKIT = Path(assay.__file__).parent / "toolkit"
@@ -20,14 +20,15 @@ def open_pod(
     sandbox: Sandbox, problem: Problem, submission: Path, run_id: str
 ) -> AbstractContextManager[Pod]:
     """A pod for ``submission`` with the problem's services, limits and evaluation folder."""
-    return sandbox.pod(
+    spec = PodSpec(
         run_id=run_id,
         submission=submission,
         toolkit=TOOLKIT,
         evaluation=problem.evaluation,
-        services=list(problem.spec.services),
+        services=tuple(problem.spec.services),
         limits=Limits(**problem.spec.limits.model_dump()),
     )
+    return sandbox.pod(spec)
 
 
 @dataclass

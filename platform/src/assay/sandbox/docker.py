@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 import docker
@@ -38,6 +38,7 @@ from assay.sandbox.pod import (
     Endpoints,
     ExecResult,
     Paths,
+    PodSpec,
     Role,
 )
 
@@ -110,23 +111,20 @@ def _owner_gone(labels: dict[str, str]) -> bool:
     return False
 
 
+def _abandoned(labels: dict[str, str], created: str) -> bool:
+    return _owner_gone(labels) or time.time() - _parse_created(created) > STALE_AFTER_S
+
+
 def reap(client: docker.DockerClient) -> int:
     """Remove the containers and volumes of runs whose grader died or that outlived any deadline."""
     removed = 0
-    now = time.time()
     for container in client.containers.list(all=True, filters={"label": RUN_LABEL}):
-        created = container.attrs.get("Created", "")
-        age = now - _parse_created(created)
-        if _owner_gone(container.labels) or age > STALE_AFTER_S:
+        if _abandoned(container.labels, container.attrs.get("Created", "")):
             with contextlib.suppress(NotFound, APIError):
                 container.remove(force=True)
                 removed += 1
-    live_runs = {
-        c.labels.get(RUN_LABEL)
-        for c in client.containers.list(all=True, filters={"label": RUN_LABEL})
-    }
     for volume in client.volumes.list(filters={"label": RUN_LABEL}):
-        if volume.attrs.get("Labels", {}).get(RUN_LABEL) not in live_runs:
+        if _abandoned(volume.attrs.get("Labels") or {}, volume.attrs.get("CreatedAt", "")):
             with contextlib.suppress(NotFound, APIError):
                 volume.remove(force=True)
     return removed
@@ -199,15 +197,16 @@ class DockerPod:
         self.containers[name] = container
         return container
 
-    def open(self, submission: Path, toolkit: Path, evaluation: Path, services: list[str]) -> None:
-        source = pack(submission, prefix="submission", uid=APP_UID).data
+    def open(self, spec: PodSpec) -> None:
+        source = pack(spec.submission, prefix="submission", uid=APP_UID).data
+        services = spec.services
         volumes = self._load(
             {
                 "app": source,
                 "selftest": source,
                 "source": source,
-                "toolkit": pack(toolkit, prefix="", uid=0).data,
-                "evaluation": pack(evaluation, prefix="", uid=0).data,
+                "toolkit": pack(spec.toolkit, prefix="", uid=0).data,
+                "evaluation": pack(spec.evaluation, prefix="", uid=0).data,
             }
         )
         sleep = ["sleep", "infinity"]
@@ -251,7 +250,7 @@ class DockerPod:
         self._app_volume = volumes["app"]
         self._wait_for_services(services)
 
-    def _wait_for_services(self, services: list[str]) -> None:
+    def _wait_for_services(self, services: tuple[str, ...]) -> None:
         checks: dict[str, Callable[[], bool]] = {
             "postgres": lambda: (
                 self._exec("postgres", ["pg_isready", "-q", "-h", "127.0.0.1"], 5).ok
@@ -367,21 +366,14 @@ class DockerPod:
 
 @contextlib.contextmanager
 def docker_pod(
-    client: docker.DockerClient,
-    *,
-    image: str,
-    run_id: str,
-    limits: Limits,
-    output_cap: int,
-    submission: Path,
-    toolkit: Path,
-    evaluation: Path,
-    services: list[str],
+    client: docker.DockerClient, *, image: str, output_cap: int, spec: PodSpec
 ) -> Iterator[DockerPod]:
-    pod = DockerPod(client=client, image=image, run_id=run_id, limits=limits, output_cap=output_cap)
+    pod = DockerPod(
+        client=client, image=image, run_id=spec.run_id, limits=spec.limits, output_cap=output_cap
+    )
     try:
         try:
-            pod.open(submission, toolkit, evaluation, services)
+            pod.open(spec)
         except (DockerException, APIError) as error:
             raise SandboxError(f"could not start the pod: {error}") from error
         yield pod
@@ -397,24 +389,5 @@ class DockerSandbox:
     output_cap: int
     name: str = "docker"
 
-    def pod(
-        self,
-        *,
-        run_id: str,
-        submission: Path,
-        toolkit: Path,
-        evaluation: Path,
-        services: list[str],
-        limits: Limits,
-    ) -> contextlib.AbstractContextManager[DockerPod]:
-        return docker_pod(
-            self.client,
-            image=self.image,
-            run_id=run_id,
-            limits=limits,
-            output_cap=self.output_cap,
-            submission=submission,
-            toolkit=toolkit,
-            evaluation=evaluation,
-            services=services,
-        )
+    def pod(self, spec: PodSpec) -> contextlib.AbstractContextManager[DockerPod]:
+        return docker_pod(self.client, image=self.image, output_cap=self.output_cap, spec=spec)

@@ -71,7 +71,22 @@ def ensure_runtime_image(client: docker.DockerClient, settings: Settings, log: L
             log(f"runtime image {tag} is up to date (base {base})")
             return RuntimeImage(tag=tag, id=image_id)
         log(f"building runtime image {tag} on {base}")
-        return RuntimeImage(tag=tag, id=_build_runtime(client, settings, base, tag, log))
+        image = RuntimeImage(tag=tag, id=_build_runtime(client, settings, base, tag, log))
+        _remove_superseded(client, keep=tag, log=log)
+        return image
+
+
+def _remove_superseded(client: docker.DockerClient, *, keep: str, log: Log) -> None:
+    """Drop older runtime images; one a running pod still uses is kept (the engine refuses)."""
+    repository = keep.split(":", 1)[0]
+    for image in client.images.list(name=repository):
+        for tag in image.tags:
+            if tag != keep:
+                try:
+                    client.images.remove(tag)
+                    log(f"removed superseded image {tag}")
+                except docker.errors.APIError:
+                    log(f"kept {tag}: still in use")
 
 
 @contextmanager

@@ -7,12 +7,14 @@ Locust, uvicorn) from the Python environment Assay runs in.
 """
 
 import contextlib
+import io
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Iterator
@@ -20,8 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from assay.errors import SandboxError
-from assay.sandbox.archive import SKIPPED
-from assay.sandbox.limits import Limits
+from assay.sandbox.archive import pack
 from assay.sandbox.output import CappedOutput
 from assay.sandbox.pod import (
     APP_DB,
@@ -32,6 +33,7 @@ from assay.sandbox.pod import (
     Endpoints,
     ExecResult,
     Paths,
+    PodSpec,
     Role,
 )
 
@@ -82,7 +84,7 @@ class LocalPod:
             argv, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
 
-    def start_infra(self, services: list[str]) -> None:
+    def start_infra(self, services: tuple[str, ...]) -> None:
         if "postgres" in services:
             self._start_postgres()
         if "redis" in services:
@@ -252,21 +254,18 @@ class LocalPod:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+def _copy(submission: Path, destination: Path) -> None:
+    """Copy through the same packer as the Docker backend: same exclusions, same limits."""
+    with tarfile.open(fileobj=io.BytesIO(pack(submission, prefix="", uid=os.getuid()).data)) as tar:
+        tar.extractall(destination, filter="data")
+
+
 @contextlib.contextmanager
-def local_pod(
-    *,
-    run_id: str,
-    output_cap: int,
-    submission: Path,
-    toolkit: Path,
-    evaluation: Path,
-    services: list[str],
-) -> Iterator[LocalPod]:
-    root = Path(tempfile.mkdtemp(prefix=f"assay-{run_id}-"))
+def local_pod(*, output_cap: int, spec: PodSpec) -> Iterator[LocalPod]:
+    root = Path(tempfile.mkdtemp(prefix=f"assay-{spec.run_id}-"))
     root.chmod(0o755)  # PostgreSQL runs as its own user on a root CI runner
-    ignore = shutil.ignore_patterns(*SKIPPED)
     for role in Role:
-        shutil.copytree(submission, root / role.value, ignore=ignore, symlinks=False)
+        _copy(spec.submission, root / role.value)
     (root / "home").mkdir()
     scratch = root / "scratch"
     (scratch / "selftest").mkdir(parents=True)
@@ -275,13 +274,13 @@ def local_pod(
         output_cap=output_cap,
         endpoints=Endpoints(db_port=_free_port(), redis_port=_free_port(), app_port=_free_port()),
         paths=Paths(
-            toolkit=PurePosixPath(toolkit),
-            evaluation=PurePosixPath(evaluation),
+            toolkit=PurePosixPath(spec.toolkit),
+            evaluation=PurePosixPath(spec.evaluation),
             scratch=PurePosixPath(scratch),
         ),
     )
     try:
-        pod.start_infra(services)
+        pod.start_infra(spec.services)
         yield pod
     finally:
         pod.close()
@@ -294,21 +293,5 @@ class LocalSandbox:
     image: str = "local"
     image_id: str = "local"
 
-    def pod(
-        self,
-        *,
-        run_id: str,
-        submission: Path,
-        toolkit: Path,
-        evaluation: Path,
-        services: list[str],
-        limits: Limits,
-    ) -> contextlib.AbstractContextManager[LocalPod]:
-        return local_pod(
-            run_id=run_id,
-            output_cap=self.output_cap,
-            submission=submission,
-            toolkit=toolkit,
-            evaluation=evaluation,
-            services=services,
-        )
+    def pod(self, spec: PodSpec) -> contextlib.AbstractContextManager[LocalPod]:
+        return local_pod(output_cap=self.output_cap, spec=spec)

@@ -92,6 +92,18 @@ class Pod(Protocol):
     def app_peak_memory_mb(self) -> float | None: ...
 
 
+@dataclass(frozen=True)
+class PodSpec:
+    """What one grading run's pod is made of, whichever backend opens it."""
+
+    run_id: str
+    submission: Path
+    toolkit: Path
+    evaluation: Path
+    services: tuple[str, ...]
+    limits: Limits
+
+
 class Sandbox(Protocol):
     """Opens pods; one per grading run."""
 
@@ -99,13 +111,4 @@ class Sandbox(Protocol):
     image: str
     image_id: str
 
-    def pod(
-        self,
-        *,
-        run_id: str,
-        submission: Path,
-        toolkit: Path,
-        evaluation: Path,
-        services: list[str],
-        limits: Limits,
-    ) -> AbstractContextManager[Pod]: ...
+    def pod(self, spec: PodSpec) -> AbstractContextManager[Pod]: ...
