@@ -7,6 +7,7 @@ import pytest
 
 from assay.catalog.service import Problem, load_problem
 from assay.config import get_settings
+from assay.grading.calibration import Calibration, calibrate
 from assay.grading.pipeline import grade
 from assay.grading.report import Report
 from assay.sandbox.backends import open_sandbox
@@ -42,11 +43,24 @@ def grader(
 
 
 @pytest.fixture(scope="session")
-def reference_report(grader: Grader, book_reviews: Problem) -> Report:
-    return grader(book_reviews.reference)
+def calibration(grader: Grader) -> Callable[[str], Calibration]:
+    """Calibrate a problem once per session: its reference graded three times, its starter once."""
+    done: dict[str, Calibration] = {}
+
+    def of(slug: str) -> Calibration:
+        if slug not in done:
+            problem = load_problem(ROOT, slug)
+            done[slug] = calibrate(problem, lambda problem, folder: grader(folder, problem))
+        return done[slug]
+
+    return of
 
 
 @pytest.fixture(scope="session")
-def starter_report(grader: Grader, book_reviews: Problem, reference_report: Report) -> Report:
-    """Graded after the reference, whose load figures are then the cached baseline."""
-    return grader(book_reviews.starter)
+def reference_report(calibration: Callable[[str], Calibration]) -> Report:
+    return calibration("book-reviews").references[0]
+
+
+@pytest.fixture(scope="session")
+def starter_report(calibration: Callable[[str], Calibration]) -> Report:
+    return calibration("book-reviews").starter

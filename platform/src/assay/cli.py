@@ -10,6 +10,7 @@ from rich.table import Table
 from assay.catalog.service import Problem, list_slugs, load_problem
 from assay.config import SandboxKind, Settings, get_settings
 from assay.errors import AssayError, PlatformError
+from assay.grading.calibration import REFERENCE_MIN, RUNS, STARTER_MAX, calibrate
 from assay.grading.junit import to_junit
 from assay.grading.pipeline import grade as grade_submission
 from assay.grading.render import LiveStages, show_report
@@ -44,7 +45,13 @@ def _fail(error: AssayError) -> typer.Exit:
 
 
 def _grade_one(
-    settings: Settings, problem: Problem, sandbox: Sandbox, path: Path, *, seed: int | None
+    settings: Settings,
+    problem: Problem,
+    sandbox: Sandbox,
+    path: Path,
+    *,
+    seed: int | None = None,
+    show: bool = True,
 ) -> Report:
     with LiveStages(console, f"Grading {path} ({problem.slug})") as live:
         report = grade_submission(
@@ -56,7 +63,8 @@ def _grade_one(
             seed=seed,
             progress=live.update,
         )
-    show_report(console, report)
+    if show:
+        show_report(console, report)
     return report
 
 
@@ -106,7 +114,7 @@ def demo(
         for slug in list_slugs(settings.root):
             problem = load_problem(settings.root, slug)
             for label, path in (("reference", problem.reference), ("starter", problem.starter)):
-                report = _grade_one(settings, problem, backend, path, seed=None)
+                report = _grade_one(settings, problem, backend, path)
                 failed |= report.outcome is Outcome.error
                 total = "-" if report.total is None else f"{report.total:g}"
                 summary.add_row(slug, label, total, report.outcome.value)
@@ -147,3 +155,43 @@ def list_problems() -> None:
         spec = load_problem(settings.root, slug).spec
         table.add_row(spec.slug, spec.title, spec.version, spec.difficulty, spec.time_box)
     console.print(table)
+
+
+@problems_app.command("validate")
+def validate(
+    slug: Annotated[str | None, typer.Argument(help="One problem; all when omitted.")] = None,
+    runs: Annotated[int, typer.Option(min=1, help="Reference runs.")] = RUNS,
+    sandbox: Annotated[SandboxKind | None, typer.Option(help="docker (default) or local.")] = None,
+) -> None:
+    """Grade references and starters and check the calibration bands; exit 1 if any fails."""
+    settings = get_settings()
+    table = Table(
+        title=f"Calibration: reference >= {REFERENCE_MIN:g} in {runs} runs, "
+        f"starter <= {STARTER_MAX:g}, no flaky hidden test",
+        title_justify="left",
+    )
+    for column in ("problem", "reference", "starter", "verdict"):
+        table.add_column(column, overflow="fold")
+    failed = False
+    try:
+        backend = open_sandbox(settings, sandbox or settings.sandbox, say)
+        for name in [slug] if slug else list_slugs(settings.root):
+            problem = load_problem(settings.root, name)
+            result = calibrate(
+                problem,
+                lambda problem, folder: _grade_one(settings, problem, backend, folder, show=False),
+                runs=runs,
+            )
+            failed |= not result.ok
+            references = ", ".join(_total(report) for report in result.references)
+            verdict = "ok" if result.ok else "; ".join(result.failures)
+            table.add_row(name, references, _total(result.starter), verdict)
+    except AssayError as error:
+        raise _fail(error) from error
+    console.print(table)
+    if failed:
+        raise typer.Exit(EXIT_BELOW_MIN)
+
+
+def _total(report: Report) -> str:
+    return "error" if report.total is None else f"{report.total:g}"

@@ -79,10 +79,10 @@ class LocalPod:
         }
 
     def _spawn(self, name: str, argv: list[str], *, cwd: Path, env: dict[str, str]) -> None:
-        log = (self.root / f"{name}.log").open("wb")
-        self.processes[name] = subprocess.Popen(
-            argv, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        with (self.root / f"{name}.log").open("wb") as log:
+            self.processes[name] = subprocess.Popen(
+                argv, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
 
     def start_infra(self, services: tuple[str, ...]) -> None:
         if "postgres" in services:

@@ -1,0 +1,20 @@
+"""Every problem the repository ships is calibrated: ``assay problems validate`` as a test."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from assay.catalog.service import list_slugs
+from assay.grading.calibration import Calibration
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize("slug", list_slugs(ROOT))
+def test_reference_and_starter_fall_in_their_bands(
+    slug: str, calibration: Callable[[str], Calibration]
+) -> None:
+    result = calibration(slug)
+    assert result.ok, "; ".join(result.failures)
