@@ -1,5 +1,6 @@
 """What every stage of one grading run shares."""
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -13,7 +14,13 @@ from assay.sandbox.limits import Limits
 from assay.sandbox.pod import APP_DB, DB_PASSWORD, DB_USER, SELFTEST_DB, Pod, PodSpec, Sandbox
 
 Progress = Callable[[Stage], None]
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
 TOOLKIT = Path(assay.__file__).parent / "toolkit"
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """Substitute the known ``{placeholders}``; any other brace is the value's own text."""
+    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), template)
 
 
 def open_pod(
@@ -56,22 +63,28 @@ class Run:
             "redis_port": str(ends.redis_port),
             "redis_db": str(redis_db),
         }
-        return {key: template.format(**values) for key, template in self.problem.spec.env.items()}
+        return {key: fill(template, values) for key, template in self.problem.spec.env.items()}
 
     def selftest_env(self) -> dict[str, str]:
         return self.service_env(database=SELFTEST_DB, redis_db=1)
 
     def tester_env(self) -> dict[str, str]:
+        """What hidden tests and Locust see: the pod's endpoints and the app's own environment."""
         ends = self.pod.endpoints
-        return {
+        services = self.problem.spec.services
+        env = {
             "ASSAY_BASE_URL": ends.app_url,
-            "ASSAY_REDIS_URL": f"redis://{ends.redis_host}:{ends.redis_port}/0",
-            "ASSAY_DATABASE_URL": (
-                f"postgresql://{DB_USER}:{DB_PASSWORD}@{ends.db_host}:{ends.db_port}/{APP_DB}"
-            ),
             "ASSAY_SEED": str(self.seed),
             "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+            **{f"ASSAY_APP_{key}": value for key, value in self.service_env().items()},
         }
+        if "redis" in services:
+            env["ASSAY_REDIS_URL"] = f"redis://{ends.redis_host}:{ends.redis_port}/0"
+        if "postgres" in services:
+            env["ASSAY_DATABASE_URL"] = (
+                f"postgresql://{DB_USER}:{DB_PASSWORD}@{ends.db_host}:{ends.db_port}/{APP_DB}"
+            )
+        return env
 
     @contextmanager
     def stage(self, name: str) -> Iterator[Stage]:

@@ -88,13 +88,13 @@ def grade(
     report = Report(run_id=run_id, submission=str(submission), started_at=datetime.now(UTC))
     try:
         digest = tree_digest(submission)
+        is_reference = digest == tree_digest(problem.reference)
         seed = default_seed(digest, problem) if seed is None else seed
         report.reproducibility = _reproducibility(problem, sandbox, digest, seed)
         report.detection = detect(submission, entrypoint=problem.spec.app.entrypoint, lock=lock)
         with open_pod(sandbox, problem, submission, run_id) as pod:
             run_stages(Run(problem=problem, pod=pod, report=report, seed=seed, progress=progress))
         if report.load is not None and report.load.figures is not None:
-            is_reference = digest == tree_digest(problem.reference)
             baseline.attach(
                 report.load,
                 problem=problem,

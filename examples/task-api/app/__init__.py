@@ -1,0 +1,1 @@
+"""Task API: users, projects with members, and the tasks of each project."""

@@ -1,0 +1,1 @@
+"""The service's own tests; they need DATABASE_URL of a throwaway database and JWT_SECRET."""
