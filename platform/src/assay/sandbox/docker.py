@@ -30,16 +30,13 @@ from assay.sandbox.archive import pack
 from assay.sandbox.limits import MIB, Limits
 from assay.sandbox.output import CappedOutput
 from assay.sandbox.pod import (
-    APP_DB,
-    DB_PASSWORD,
-    DB_USER,
-    SELFTEST_DB,
     AppState,
     Endpoints,
     ExecResult,
     Paths,
     PodSpec,
     Role,
+    create_databases_argv,
 )
 
 RUN_LABEL = "assay.run"
@@ -270,14 +267,7 @@ class DockerPod:
             self._create_databases()
 
     def _create_databases(self) -> None:
-        statements = [
-            f"CREATE ROLE {DB_USER} LOGIN PASSWORD '{DB_PASSWORD}'",
-            f"CREATE DATABASE {APP_DB} OWNER {DB_USER}",
-            f"CREATE DATABASE {SELFTEST_DB} OWNER {DB_USER}",
-        ]
-        argv = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1"]
-        for statement in statements:
-            argv += ["-c", statement]
+        argv = create_databases_argv("psql", self.endpoints.db_port)
         result = self._exec("postgres", argv, 30)
         if not result.ok:
             raise SandboxError(f"could not create the pod's databases: {result.output}")

@@ -25,16 +25,13 @@ from assay.errors import SandboxError
 from assay.sandbox.archive import pack
 from assay.sandbox.output import CappedOutput
 from assay.sandbox.pod import (
-    APP_DB,
-    DB_PASSWORD,
-    DB_USER,
-    SELFTEST_DB,
     AppState,
     Endpoints,
     ExecResult,
     Paths,
     PodSpec,
     Role,
+    create_databases_argv,
 )
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -152,23 +149,7 @@ class LocalPod:
             env=self._env(),
         )
         self._wait("postgres", [str(PG_BIN / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", port])
-        psql = [
-            str(PG_BIN / "psql"),
-            "-h",
-            "127.0.0.1",
-            "-p",
-            port,
-            "-U",
-            "postgres",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-c",
-            f"CREATE ROLE {DB_USER} LOGIN PASSWORD '{DB_PASSWORD}'",
-            "-c",
-            f"CREATE DATABASE {APP_DB} OWNER {DB_USER}",
-            "-c",
-            f"CREATE DATABASE {SELFTEST_DB} OWNER {DB_USER}",
-        ]
+        psql = create_databases_argv(str(PG_BIN / "psql"), self.endpoints.db_port)
         created = subprocess.run(psql, capture_output=True, check=False)
         if created.returncode:
             raise SandboxError(f"could not create databases: {created.stderr.decode()}")

@@ -68,6 +68,19 @@ APP_DB = "app"
 SELFTEST_DB = "selftest"
 
 
+def create_databases_argv(psql: str, port: int) -> list[str]:
+    """The ``psql`` call that makes the app's role and its two empty databases."""
+    statements = [
+        f"CREATE ROLE {DB_USER} LOGIN PASSWORD '{DB_PASSWORD}'",
+        f"CREATE DATABASE {APP_DB} OWNER {DB_USER}",
+        f"CREATE DATABASE {SELFTEST_DB} OWNER {DB_USER}",
+    ]
+    argv = [psql, "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-v", "ON_ERROR_STOP=1"]
+    for statement in statements:
+        argv += ["-c", statement]
+    return argv
+
+
 class Pod(Protocol):
     endpoints: Endpoints
     paths: Paths
