@@ -1,7 +1,8 @@
 import shlex
 
+from assay.catalog.schemas import ProcessSpec
 from assay.grading.report import Detection
-from assay.grading.stages.boot import launch_script
+from assay.grading.stages.boot import launch_script, process_launch
 
 MIGRATE = "alembic upgrade head"
 
@@ -68,3 +69,15 @@ def test_the_script_announces_what_it_runs():
 
     assert f"echo '[assay] running: {MIGRATE}'" in lines
     assert any(line.startswith("echo '[assay] starting: python -m uvicorn") for line in lines)
+
+
+def test_a_process_runs_its_migration_then_its_command() -> None:
+    process = ProcessSpec(name="users", command="serve users", port=8001, migrate="migrate users")
+    launch = process_launch(process)
+    assert launch.health_url == "http://127.0.0.1:8001/health"
+    assert launch.script.splitlines()[-1] == "exec serve users"
+    assert "migrate users" in launch.script
+
+
+def test_a_process_without_a_port_only_has_to_keep_running() -> None:
+    assert process_launch(ProcessSpec(name="worker", command="work")).health_url is None

@@ -5,6 +5,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Service = Literal["postgres", "redis"]
+RESERVED_NAMES = {"postgres", "redis", "pause", "tester", "selftest"}
 
 
 class Strict(BaseModel):
@@ -45,8 +46,18 @@ class LoadSpec(Strict):
         return self.users / self.spawn_rate
 
 
+class ProcessSpec(Strict):
+    """One of several processes a submission runs, each in its own container of the pod."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    command: str
+    port: int | None = None
+    health: str = "/health"
+    migrate: str | None = None
+
+
 class FaultSpec(Strict):
-    stop: list[Service] = []
+    stop: list[str] = []
 
 
 class ProblemSpec(Strict):
@@ -63,6 +74,19 @@ class ProblemSpec(Strict):
     deadlines: Deadlines = Deadlines()
     load: LoadSpec = LoadSpec()
     faults: FaultSpec = FaultSpec()
+    processes: list[ProcessSpec] = []
+
+    @model_validator(mode="after")
+    def _processes_and_faults_fit(self) -> "ProblemSpec":
+        names = [process.name for process in self.processes]
+        if len(names) != len(set(names)) or RESERVED_NAMES.intersection(names):
+            raise ValueError(f"process names must be unique and none of {sorted(RESERVED_NAMES)}")
+        if names and self.app.port not in {process.port for process in self.processes}:
+            raise ValueError(f"no process listens on the public port {self.app.port}")
+        unknown = set(self.faults.stop) - set(self.services) - set(names)
+        if unknown:
+            raise ValueError(f"faults.stop names no service or process: {sorted(unknown)}")
+        return self
 
 
 class SignalSpec(Strict):

@@ -34,6 +34,8 @@ def open_pod(
         evaluation=problem.evaluation,
         services=tuple(problem.spec.services),
         limits=Limits(**problem.spec.limits.model_dump()),
+        app_port=problem.spec.app.port,
+        fixed_ports=bool(problem.spec.processes),
     )
     return sandbox.pod(spec)
 

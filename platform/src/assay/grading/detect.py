@@ -138,8 +138,23 @@ def available_packages(lock: Path) -> set[str]:
     }
 
 
-def detect(root: Path, *, entrypoint: str, lock: Path) -> Detection:
+def detect(root: Path, *, entrypoint: str | None, lock: Path) -> Detection:
+    """Find the app (unless the problem names its processes) and what the image lacks."""
     detection = Detection(migrations=(root / "alembic.ini").is_file())
+    if entrypoint is not None:
+        _find_entrypoint(root, entrypoint, detection)
+        if not detection.migrations:
+            detection.notes.append("no alembic.ini: migrations were not run")
+    missing = sorted(declared_requirements(root) - available_packages(lock))
+    detection.requirements_missing = missing
+    if missing:
+        detection.notes.append(
+            f"not installed in the sandbox image (no network in the pod): {', '.join(missing)}"
+        )
+    return detection
+
+
+def _find_entrypoint(root: Path, entrypoint: str, detection: Detection) -> None:
     module, _, attribute = entrypoint.partition(":")
     scaffold = root.joinpath(*module.split(".")).with_suffix(".py")
     if scaffold.is_file() and _defines(scaffold, attribute):
@@ -157,12 +172,3 @@ def detect(root: Path, *, entrypoint: str, lock: Path) -> Detection:
         )
     else:
         detection.notes.append(f"{entrypoint} not found and no FastAPI app detected")
-    if not detection.migrations:
-        detection.notes.append("no alembic.ini: migrations were not run")
-    missing = sorted(declared_requirements(root) - available_packages(lock))
-    detection.requirements_missing = missing
-    if missing:
-        detection.notes.append(
-            f"not installed in the sandbox image (no network in the pod): {', '.join(missing)}"
-        )
-    return detection

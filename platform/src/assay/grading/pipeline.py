@@ -91,7 +91,8 @@ def grade(
         is_reference = digest == tree_digest(problem.reference)
         seed = default_seed(digest, problem) if seed is None else seed
         report.reproducibility = _reproducibility(problem, sandbox, digest, seed)
-        report.detection = detect(submission, entrypoint=problem.spec.app.entrypoint, lock=lock)
+        entrypoint = None if problem.spec.processes else problem.spec.app.entrypoint
+        report.detection = detect(submission, entrypoint=entrypoint, lock=lock)
         with open_pod(sandbox, problem, submission, run_id) as pod:
             run_stages(Run(problem=problem, pod=pod, report=report, seed=seed, progress=progress))
         if report.load is not None and report.load.figures is not None:

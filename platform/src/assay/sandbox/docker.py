@@ -145,6 +145,7 @@ class DockerPod:
     paths: Paths = PATHS
     backend: str = "docker"
     containers: dict[str, Container] = field(default_factory=dict)
+    app_names: list[str] = field(default_factory=list)
     volumes: list[str] = field(default_factory=list)
 
     @property
@@ -272,9 +273,10 @@ class DockerPod:
         if not result.ok:
             raise SandboxError(f"could not create the pod's databases: {result.output}")
 
-    def start_app(self, script: str, env: dict[str, str]) -> None:
+    def start_app(self, script: str, env: dict[str, str], name: str = "app") -> None:
+        self.app_names.append(name)
         self._start(
-            "app",
+            name,
             ["sh", "-c", script],
             user=APP_UID,
             limits=self.limits,
@@ -283,12 +285,12 @@ class DockerPod:
             volumes={self._app_volume: {"bind": str(WORK), "mode": "rw"}},
         )
 
-    def app_state(self) -> AppState:
-        container = self.containers["app"]
+    def app_state(self, name: str = "app") -> AppState:
+        container = self.containers[name]
         container.reload()
         running = container.status == "running"
         exit_code = None if running else container.attrs["State"]["ExitCode"]
-        return AppState(running=running, exit_code=exit_code, logs=self._logs("app"))
+        return AppState(running=running, exit_code=exit_code, logs=self._logs(name))
 
     def _logs(self, name: str) -> str:
         raw: bytes = self.containers[name].logs(tail=400)
@@ -340,10 +342,14 @@ class DockerPod:
         self.containers[name].stop(timeout=2)
 
     def app_peak_memory_mb(self) -> float | None:
-        stats: dict[str, Any] = self.containers["app"].stats(stream=False)  # type: ignore[assignment]
+        """The submission's processes together, each at its own peak."""
+        peaks = [self._peak_bytes(name) for name in self.app_names]
+        return round(sum(peaks) / MIB, 1) if all(peaks) and peaks else None
+
+    def _peak_bytes(self, name: str) -> int:
+        stats: dict[str, Any] = self.containers[name].stats(stream=False)  # type: ignore[assignment]
         memory = stats.get("memory_stats", {})
-        peak = memory.get("max_usage") or memory.get("usage")
-        return round(peak / MIB, 1) if peak else None
+        return int(memory.get("max_usage") or memory.get("usage") or 0)
 
     def close(self) -> None:
         for container in self.containers.values():
@@ -359,7 +365,12 @@ def docker_pod(
     client: docker.DockerClient, *, image: str, output_cap: int, spec: PodSpec
 ) -> Iterator[DockerPod]:
     pod = DockerPod(
-        client=client, image=image, run_id=spec.run_id, limits=spec.limits, output_cap=output_cap
+        client=client,
+        image=image,
+        run_id=spec.run_id,
+        limits=spec.limits,
+        output_cap=output_cap,
+        endpoints=Endpoints(app_port=spec.app_port),
     )
     try:
         try:

@@ -59,6 +59,7 @@ class LocalPod:
     paths: Paths
     backend: str = "local"
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    app_names: list[str] = field(default_factory=list)
 
     def _dir(self, role: Role | str) -> Path:
         return self.root / str(role)
@@ -162,14 +163,14 @@ class LocalPod:
                 raise SandboxError(f"{name} did not start: {log[-2000:]}")
             time.sleep(0.2)
 
-    def start_app(self, script: str, env: dict[str, str]) -> None:
-        self._spawn("app", ["sh", "-c", script], cwd=self._dir(Role.app), env=self._env(env))
+    def start_app(self, script: str, env: dict[str, str], name: str = "app") -> None:
+        self.app_names.append(name)
+        self._spawn(name, ["sh", "-c", script], cwd=self._dir(Role.app), env=self._env(env))
 
-    def app_state(self) -> AppState:
-        process = self.processes["app"]
-        code = process.poll()
+    def app_state(self, name: str = "app") -> AppState:
+        code = self.processes[name].poll()
         capped = CappedOutput(self.output_cap)
-        capped.feed((self.root / "app.log").read_bytes())
+        capped.feed((self.root / f"{name}.log").read_bytes())
         return AppState(running=code is None, exit_code=code, logs=capped.text())
 
     def run(
@@ -220,14 +221,19 @@ class LocalPod:
             process.wait()
 
     def app_peak_memory_mb(self) -> float | None:
-        process = self.processes.get("app")
-        status = Path(f"/proc/{process.pid}/status") if process else None
-        if status is None or not status.is_file():
-            return None
+        """The submission's processes together, each at its own peak resident size."""
+        peaks = [self._peak_kib(self.processes[name].pid) for name in self.app_names]
+        return round(sum(peaks) / 1024, 1) if all(peaks) and peaks else None
+
+    @staticmethod
+    def _peak_kib(pid: int) -> int:
+        status = Path(f"/proc/{pid}/status")
+        if not status.is_file():
+            return 0
         for line in status.read_text().splitlines():
             if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-        return None
+                return int(line.split()[1])
+        return 0
 
     def close(self) -> None:
         for name in list(self.processes):
@@ -253,7 +259,11 @@ def local_pod(*, output_cap: int, spec: PodSpec) -> Iterator[LocalPod]:
     pod = LocalPod(
         root=root,
         output_cap=output_cap,
-        endpoints=Endpoints(db_port=_free_port(), redis_port=_free_port(), app_port=_free_port()),
+        endpoints=Endpoints(
+            db_port=_free_port(),
+            redis_port=_free_port(),
+            app_port=spec.app_port if spec.fixed_ports else _free_port(),
+        ),
         paths=Paths(
             toolkit=PurePosixPath(spec.toolkit),
             evaluation=PurePosixPath(spec.evaluation),

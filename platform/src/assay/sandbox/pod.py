@@ -86,10 +86,10 @@ class Pod(Protocol):
     paths: Paths
     backend: str
 
-    def start_app(self, script: str, env: dict[str, str]) -> None:
-        """Start the candidate's service from a shell script run in its own copy."""
+    def start_app(self, script: str, env: dict[str, str], name: str = "app") -> None:
+        """Start one of the candidate's processes from a shell script run in its own copy."""
 
-    def app_state(self) -> AppState: ...
+    def app_state(self, name: str = "app") -> AppState: ...
 
     def run(
         self, role: Role, argv: list[str], *, env: dict[str, str] | None = None, timeout: float
@@ -100,7 +100,7 @@ class Pod(Protocol):
         """Read a file a command left behind; None when it is not there."""
 
     def stop_service(self, name: str) -> None:
-        """Stop an infrastructure service (fault injection)."""
+        """Stop an infrastructure service or one of the candidate's processes (faults)."""
 
     def app_peak_memory_mb(self) -> float | None: ...
 
@@ -115,6 +115,8 @@ class PodSpec:
     evaluation: Path
     services: tuple[str, ...]
     limits: Limits
+    app_port: int = 8000
+    fixed_ports: bool = False  # the submission's commands name their ports: keep them
 
 
 class Sandbox(Protocol):
