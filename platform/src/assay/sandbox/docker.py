@@ -50,7 +50,7 @@ PATHS = Paths(
     scratch=PurePosixPath("/tmp"),
 )
 INFRA_LIMITS = Limits(memory_mb=512, cpus=1.0, pids=128, tmpfs_mb=512)
-TESTER_LIMITS = Limits(memory_mb=1024, cpus=1.0, pids=256, tmpfs_mb=256)
+TESTER_LIMITS = Limits(memory_mb=1024, cpus=1.0, pids=256, tmpfs_mb=256, nofile=10240)
 KILL_GRACE_S = 5
 STALE_AFTER_S = 3 * 3600
 

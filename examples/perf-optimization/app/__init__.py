@@ -1,0 +1,1 @@
+"""Chirp: a small social network's API, slower than it should be."""

@@ -1,0 +1,1 @@
+"""Use cases: the feed, publishing, following."""
