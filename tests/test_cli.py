@@ -1,6 +1,7 @@
 """The ``assay`` command as a CI job uses it: exit codes, JSON and JUnit files."""
 
 import json
+import shutil
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -27,13 +28,16 @@ def test_missing_folder_is_bad_input(tmp_path: Path) -> None:
 
 @pytest.mark.docker
 def test_grade_under_min_score_writes_reports_and_exits_1(tmp_path: Path) -> None:
-    report, junit = tmp_path / "report.json", tmp_path / "junit.xml"
     starter = Path(__file__).resolve().parents[1] / "starter-code" / "book-reviews"
+    submission = tmp_path / "submission"
+    shutil.copytree(starter, submission, ignore=shutil.ignore_patterns("__pycache__"))
+    (submission / "app" / "main.py").write_text("def broken(:\n", encoding="utf-8")
+    report, junit = tmp_path / "report.json", tmp_path / "junit.xml"
     result = runner.invoke(
         app,
         [
             "grade",
-            str(starter),
+            str(submission),
             "-p",
             "book-reviews",
             "--min-score",

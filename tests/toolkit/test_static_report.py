@@ -2,6 +2,7 @@
 
 import ast
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -178,3 +179,12 @@ def test_docstrings_are_code_lines():
 
 def test_an_empty_file_has_no_code_lines():
     assert static_report.code_lines("") == 0
+
+
+def test_ruff_findings_and_files_to_reformat_are_listed(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}:{os.environ['PATH']}")
+    (tmp_path / "module.py").write_text('"""Doc."""\n\nimport os\nx = {  "a":1}\n')
+    config = SCRIPT.parent / "lint.toml"
+    measured = static_report.measure(tmp_path, config)
+    assert measured["unformatted"] == ["module.py"]
+    assert "F401" in {finding["code"] for finding in measured["findings"]}

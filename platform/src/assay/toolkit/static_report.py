@@ -137,16 +137,24 @@ def run_ruff(root: Path, config: Path) -> tuple[list[dict[str, object]], list[st
         for item in json.loads(check.stdout or "[]")
     ]
     fmt = subprocess.run(
-        ["ruff", "format", "--config", str(config), "--no-cache", "--check", str(root)],
+        [
+            "ruff",
+            "format",
+            "--config",
+            str(config),
+            "--no-cache",
+            "--check",
+            "--output-format",
+            "json",
+            str(root),
+        ],
         capture_output=True,
         text=True,
         check=False,
     )
-    unformatted = [
-        str(Path(line.split(":", 1)[1].strip()).relative_to(root))
-        for line in fmt.stdout.splitlines()
-        if line.startswith("Would reformat:")
-    ]
+    unformatted = sorted(
+        {str(Path(item["filename"]).relative_to(root)) for item in json.loads(fmt.stdout or "[]")}
+    )
     return findings, unformatted
 
 

@@ -1,0 +1,1 @@
+"""What every service shares: the error tree, the database plumbing and the service header."""

@@ -1,0 +1,1 @@
+"""The API gateway: the only public process; routes, authenticates, limits and protects."""

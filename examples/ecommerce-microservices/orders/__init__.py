@@ -1,0 +1,1 @@
+"""The order service: orders, the placement saga and simulated payment (schema `orders`)."""

@@ -1,0 +1,1 @@
+"""The user service: accounts, passwords, access tokens and profiles (schema `users`)."""
