@@ -67,6 +67,18 @@ def test_the_hidden_digest_covers_the_evaluation_folder(tmp_path):
     assert problem.hidden_digest == tree_digest(tmp_path / "evaluation" / "tiny")
 
 
+def test_the_reference_digest_is_taken_when_the_problem_is_loaded(tmp_path):
+    make_problem(tmp_path)
+    reference = tmp_path / "examples" / "tiny"
+    reference.mkdir(parents=True)
+    (reference / "main.py").write_text("app = None\n")
+
+    problem = load_problem(tmp_path, "tiny")
+    (reference / "main.py").write_text("app = 1\n")
+
+    assert problem.reference_digest != tree_digest(reference)
+
+
 def test_an_unknown_slug_names_the_known_ones(tmp_path):
     make_problem(tmp_path, "tiny")
     make_problem(tmp_path, "book-reviews")

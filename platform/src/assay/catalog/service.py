@@ -23,6 +23,7 @@ class Problem:
     evaluation: Path
     reference: Path
     hidden_digest: str
+    reference_digest: str
 
     @property
     def slug(self) -> str:
@@ -68,4 +69,5 @@ def load_problem(root: Path, slug: str) -> Problem:
         evaluation=evaluation,
         reference=root / "examples" / slug,
         hidden_digest=tree_digest(evaluation),
+        reference_digest=tree_digest(root / "examples" / slug),
     )

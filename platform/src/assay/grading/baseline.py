@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assay.catalog.service import Problem, tree_digest
+from assay.catalog.service import Problem
 from assay.errors import PlatformError
 from assay.grading.context import Progress, Run, open_pod
 from assay.grading.report import Detection, LoadFigures, LoadTest, Report, Stage
@@ -28,7 +28,7 @@ def _key(problem: Problem, sandbox: Sandbox) -> str:
         problem.slug,
         problem.spec.version,
         problem.hidden_digest,
-        tree_digest(problem.reference),
+        problem.reference_digest,
         sandbox.name,
         sandbox.image_id,
         socket.gethostname(),

@@ -88,7 +88,7 @@ def grade(
     report = Report(run_id=run_id, submission=str(submission), started_at=datetime.now(UTC))
     try:
         digest = tree_digest(submission)
-        is_reference = digest == tree_digest(problem.reference)
+        is_reference = digest == problem.reference_digest
         seed = default_seed(digest, problem) if seed is None else seed
         report.reproducibility = _reproducibility(problem, sandbox, digest, seed)
         entrypoint = None if problem.spec.processes else problem.spec.app.entrypoint
