@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from assay.catalog.service import load_problem
+from assay.catalog.loader import load_problem
 from assay.config import get_settings
 from assay.grading.pipeline import grade
 from assay.grading.report import LoadFigures, Outcome, Report

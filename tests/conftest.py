@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.catalog.service import Problem, load_problem
+from assay.catalog.loader import Problem, load_problem
 from assay.config import get_settings
 from assay.grading.calibration import Calibration, calibrate
 from assay.grading.pipeline import grade
@@ -14,7 +14,6 @@ from assay.sandbox.backends import open_sandbox
 from assay.sandbox.pod import Sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCK = ROOT / "platform" / "docker" / "runtime" / "requirements.lock"
 Grader = Callable[..., Report]
 
 
@@ -36,8 +35,10 @@ def grader(
     """Grade a folder (against book-reviews unless told), with a session-private baseline cache."""
     cache = tmp_path_factory.mktemp("cache")
 
-    def grade_folder(folder: Path, problem: Problem = book_reviews) -> Report:
-        return grade(problem, folder, sandbox=sandbox, lock=LOCK, cache_dir=cache)
+    def grade_folder(
+        folder: Path, problem: Problem = book_reviews, *, measure_load: bool = True
+    ) -> Report:
+        return grade(problem, folder, sandbox=sandbox, cache_dir=cache, measure_load=measure_load)
 
     return grade_folder
 
@@ -50,7 +51,12 @@ def calibration(grader: Grader) -> Callable[[str], Calibration]:
     def of(slug: str) -> Calibration:
         if slug not in done:
             problem = load_problem(ROOT, slug)
-            done[slug] = calibrate(problem, lambda problem, folder: grader(folder, problem))
+            done[slug] = calibrate(
+                problem,
+                lambda problem, folder, measure_load=True: grader(
+                    folder, problem, measure_load=measure_load
+                ),
+            )
         return done[slug]
 
     return of

@@ -8,7 +8,8 @@ from xml.etree import ElementTree as ET
 import pytest
 from typer.testing import CliRunner
 
-from assay.cli import EXIT_BELOW_MIN, EXIT_INVALID, app
+from assay.cli import app
+from assay.cli.output import EXIT_BELOW_MIN, EXIT_INVALID
 
 runner = CliRunner()
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.catalog.service import list_slugs
+from assay.catalog.loader import list_slugs
 from assay.grading.calibration import Calibration
 
 ROOT = Path(__file__).resolve().parents[1]

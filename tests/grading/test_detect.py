@@ -2,7 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from assay.grading.detect import detect
+from assay.grading import detect as detection_module
+from assay.sandbox.backends import locked_packages
+from assay.tree import walk
 
 SCAFFOLD = "app.main:app"
 APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
@@ -29,6 +31,12 @@ def lock(tmp_path: Path) -> Path:
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     return tmp_path / "submission"
+
+
+def detect(root: Path, *, entrypoint: str | None, lock: Path):
+    return detection_module.detect(
+        walk(root), entrypoint=entrypoint, packages=locked_packages(lock)
+    )
 
 
 def test_the_scaffold_entrypoint_is_used_when_it_defines_the_app(root, lock):

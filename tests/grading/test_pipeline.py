@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.catalog.service import Problem
+from assay.catalog.loader import Problem
 from assay.grading.calibration import Calibration
 from assay.grading.report import Outcome, Report, StageStatus
 

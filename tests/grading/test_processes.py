@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.catalog.service import Problem, load_problem
+from assay.catalog.loader import Problem, load_problem
 from assay.grading.report import Outcome, Report
 
 pytestmark = pytest.mark.docker

@@ -7,7 +7,8 @@ from pathlib import Path
 import docker
 import pytest
 
-from assay.catalog.service import Problem
+from assay import tree
+from assay.catalog.loader import Problem
 from assay.grading.context import open_pod
 from assay.sandbox.docker import OWNER_LABEL, RUN_LABEL, DockerPod, DockerSandbox, reap
 from assay.sandbox.pod import Role
@@ -26,7 +27,8 @@ NO_ROUTE = (
 
 @pytest.fixture
 def pod(sandbox: DockerSandbox, book_reviews: Problem) -> Iterator[DockerPod]:
-    with open_pod(sandbox, book_reviews, book_reviews.starter, f"t{os.getpid()}") as opened:
+    source = tree.pack(tree.walk(book_reviews.starter))
+    with open_pod(sandbox, book_reviews, source, f"t{os.getpid()}") as opened:
         assert isinstance(opened, DockerPod)
         opened.start_app("exec sleep infinity", {})
         yield opened
@@ -51,6 +53,7 @@ def test_app_cannot_write_outside_its_copy_and_tmp(pod: DockerPod) -> None:
     assert not pod.run(Role.app, ["touch", "/usr/evil"], timeout=10).ok
     assert pod.run(Role.app, ["touch", "/work/submission/scratch"], timeout=10).ok
     assert not pod.run(Role.tester, ["touch", "/work/submission/scratch"], timeout=10).ok
+    assert not pod.run(Role.tester, ["touch", "/grader/evaluation/evil"], timeout=10).ok
 
 
 def test_every_container_is_hardened(pod: DockerPod) -> None:
@@ -65,6 +68,8 @@ def test_every_container_is_hardened(pod: DockerPod) -> None:
         assert host["Memory"] == host["MemorySwap"] > 0, name
         assert host["NanoCpus"] > 0, name
         assert {limit["Name"] for limit in host["Ulimits"]} == {"nofile", "fsize"}, name
+        assert host["LogConfig"]["Config"]["max-size"], name
+        assert all(mount["Type"] != "volume" for mount in container.attrs["Mounts"]), name
         assert container.attrs["Config"]["User"] not in ("", "0", "root"), name
         assert not any("docker.sock" in mount["Source"] for mount in container.attrs["Mounts"])
 
@@ -85,7 +90,7 @@ def test_pod_leaves_no_container_or_volume_behind(
     sandbox: DockerSandbox, book_reviews: Problem
 ) -> None:
     run_id = f"gone{os.getpid()}"
-    with open_pod(sandbox, book_reviews, book_reviews.starter, run_id):
+    with open_pod(sandbox, book_reviews, tree.pack(tree.walk(book_reviews.starter)), run_id):
         pass
     client = sandbox.client
     assert not client.containers.list(all=True, filters={"label": f"{RUN_LABEL}={run_id}"})

@@ -2,14 +2,12 @@
 
 from pathlib import Path
 
-from assay.catalog.service import Problem
+from assay.catalog.loader import Problem
 from assay.config import get_settings
 from assay.grading.pipeline import grade
 from assay.grading.report import Outcome
 from assay.sandbox.backends import LOCAL_WARNING, open_sandbox
 from assay.sandbox.local import LocalSandbox
-
-LOCK = Path(__file__).resolve().parents[2] / "platform" / "docker" / "runtime" / "requirements.lock"
 
 
 def test_choosing_the_local_backend_warns_that_nothing_is_isolated() -> None:
@@ -26,7 +24,6 @@ def test_local_backend_grades_the_reference_like_the_pod(
         book_reviews,
         book_reviews.reference,
         sandbox=LocalSandbox(output_cap=64 * 1024),
-        lock=LOCK,
         cache_dir=tmp_path,
     )
     assert report.outcome is Outcome.graded, report.error

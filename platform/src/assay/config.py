@@ -10,19 +10,19 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 SandboxKind = Literal["docker", "local"]
 
 
-def _find_root() -> Path:
-    """Walk up from the working directory to the folder that holds ``problems/``."""
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / "problems").is_dir() and (folder / "evaluation").is_dir():
-            return folder
+def _package_root() -> Path:
+    """The repository this package is installed from (``pip install -e platform``).
+
+    Another installation names its problems folder with ``ASSAY_ROOT``; the working
+    directory never decides which problems are graded.
+    """
     return Path(__file__).resolve().parents[3]
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ASSAY_")
 
-    root: Path = Field(default_factory=_find_root)
+    root: Path = Field(default_factory=_package_root)
     sandbox: SandboxKind = "docker"
     base_image: str = "auto"
     runtime_image: str | None = None

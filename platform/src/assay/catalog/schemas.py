@@ -5,6 +5,31 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Service = Literal["postgres", "redis"]
+# What the engine measures, besides ``hidden.all`` and ``hidden.<category>`` of the problem's
+# own hidden tests; a rubric naming anything else would score it as an unexplained zero.
+MEASURED_SIGNALS = frozenset(
+    {
+        "selftest.pass_ratio",
+        "selftest.test_count",
+        "selftest.line_coverage",
+        "selftest.branch_coverage",
+        "static.lint_per_kloc",
+        "static.security_findings",
+        "static.format_clean",
+        "static.mean_complexity",
+        "static.max_complexity",
+        "static.docstring_ratio",
+        "static.type_hint_ratio",
+        "architecture.contracts",
+        "load.p50_ratio",
+        "load.p95_ratio",
+        "load.rps_ratio",
+        "load.p95_ms",
+        "load.rps",
+        "load.failure_rate",
+        "load.peak_memory_mb",
+    }
+)
 RESERVED_NAMES = {"postgres", "redis", "pause", "tester", "selftest"}
 
 
@@ -121,6 +146,11 @@ class CriterionSpec(Strict):
 class RubricSpec(Strict):
     version: str
     criteria: list[CriterionSpec]
+
+    def signal_names(self) -> set[str]:
+        """Every signal the rubric reads, gates included."""
+        names = {entry.signal for criterion in self.criteria for entry in criterion.signals}
+        return names | {criterion.gate for criterion in self.criteria if criterion.gate}
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "RubricSpec":

@@ -12,7 +12,10 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assay.catalog.service import Problem
+from pydantic import ValidationError
+
+from assay import tree
+from assay.catalog.loader import Problem
 from assay.errors import PlatformError
 from assay.grading.context import Progress, Run, open_pod
 from assay.grading.report import Detection, LoadFigures, LoadTest, Report, Stage
@@ -41,20 +44,26 @@ def _path(cache_dir: Path, problem: Problem, sandbox: Sandbox) -> Path:
     return cache_dir / "baselines" / f"{problem.slug}-{_key(problem, sandbox)}.json"
 
 
-def _read(path: Path) -> tuple[LoadFigures, float] | None:
+def read(path: Path, max_age_s: float) -> tuple[LoadFigures, float] | None:
+    """Cached figures and when they were measured; None when missing, stale or unreadable."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        measured_at = float(data["measured_at"])
+        figures = LoadFigures.model_validate(data["figures"])
+    except (OSError, ValueError, KeyError, TypeError, ValidationError):
         return None
-    if time.time() - data["measured_at"] > MAX_AGE_S:
+    if not 0 <= time.time() - measured_at <= max_age_s:
         return None
-    return LoadFigures.model_validate(data["figures"]), float(data["measured_at"])
+    return figures, measured_at
 
 
-def _write(path: Path, figures: LoadFigures) -> None:
+def write(path: Path, figures: LoadFigures) -> None:
+    """Replace the cached figures atomically, so a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     document = {"measured_at": time.time(), "figures": figures.model_dump()}
-    path.write_text(json.dumps(document), encoding="utf-8")
+    partial = path.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
+    partial.write_text(json.dumps(document), encoding="utf-8")
+    partial.replace(path)
 
 
 def _measure_reference(problem: Problem, sandbox: Sandbox, progress: Progress) -> LoadFigures:
@@ -69,8 +78,9 @@ def _measure_reference(problem: Problem, sandbox: Sandbox, progress: Progress) -
     def tagged(stage: Stage) -> None:
         progress(stage.model_copy(update={"name": f"reference {stage.name}"}))
 
-    with open_pod(sandbox, problem, problem.reference, run_id) as pod:
-        run = Run(problem=problem, pod=pod, report=report, seed=0, progress=tagged)
+    source = tree.pack(tree.walk(problem.reference, tree.PROBLEM_LIMITS))
+    with open_pod(sandbox, problem, source, run_id) as pod:
+        run = Run(problem=problem, pod=pod, sandbox=sandbox, report=report, seed=0, progress=tagged)
         boot(run)
         if not run.healthy:
             raise PlatformError("the reference solution did not start, so load cannot be compared")
@@ -88,19 +98,20 @@ def attach(
     cache_dir: Path,
     is_reference: bool,
     progress: Progress,
+    max_age_s: float = MAX_AGE_S,
 ) -> None:
     """Set ``load.reference``: this run's own figures for the reference, else the cached ones."""
     if load.figures is None:
         return
     path = _path(cache_dir, problem, sandbox)
     if is_reference:
-        _write(path, load.figures)
+        write(path, load.figures)
         load.reference, load.reference_source = load.figures, "this run is the reference"
         return
-    cached = _read(path)
+    cached = read(path, max_age_s)
     if cached is None:
         figures = _measure_reference(problem, sandbox, progress)
-        _write(path, figures)
+        write(path, figures)
         load.reference, load.reference_source = figures, "reference measured just now"
         return
     figures, measured_at = cached

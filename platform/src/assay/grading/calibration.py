@@ -2,15 +2,23 @@
 
 The reference solution is graded several times and must score at least ``REFERENCE_MIN``
 every time, with no hidden test failing in any run (such a test is flaky, or wrong) and the
-same points for every criterion but Performance. The starter must stay at or below
-``STARTER_MAX``.
+same points for every criterion but Performance; runs after the first skip the load stage,
+which drift ignores anyway. The starter must stay at or below ``STARTER_MAX``.
+
+A calibration is recorded beside the problem (``evaluation/<slug>/calibration.json``), keyed by
+everything it depends on: while the key matches, a check may grade the reference once instead
+of calibrating again.
 """
 
-from collections.abc import Callable
+import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
-from assay.catalog.service import Problem
+from pydantic import BaseModel, ValidationError
+
+from assay.catalog.loader import CALIBRATION, Problem, tree_digest
 from assay.grading.report import Outcome, Report
 
 REFERENCE_MIN = 90.0
@@ -18,7 +26,29 @@ STARTER_MAX = 30.0
 RUNS = 3
 MACHINE_DEPENDENT = {"performance"}
 
-Grader = Callable[[Problem, Path], Report]
+
+class Grader(Protocol):
+    def __call__(self, problem: Problem, folder: Path, *, measure_load: bool = True) -> Report: ...
+
+
+class CalibrationKey(BaseModel):
+    """What a calibration depends on: change any and it must be done again."""
+
+    reference_sha256: str
+    hidden_suite_sha256: str
+    starter_sha256: str
+    runtime_inputs_sha256: str
+
+
+class CalibrationRecord(BaseModel):
+    key: CalibrationKey
+    ok: bool
+    references: list[float | None]
+    starter: float | None
+    flaky: list[str] = []
+    drift: list[str] = []
+    failures: list[str] = []
+    validated_at: datetime
 
 
 @dataclass(frozen=True)
@@ -80,5 +110,53 @@ def judge(slug: str, references: list[Report], starter: Report) -> Calibration:
 
 def calibrate(problem: Problem, grade: Grader, *, runs: int = RUNS) -> Calibration:
     """Grade the reference ``runs`` times first (it sets the load baseline), then the starter."""
-    references = [grade(problem, problem.reference) for _ in range(runs)]
-    return judge(problem.slug, references, grade(problem, problem.starter))
+    references = [
+        grade(problem, problem.reference, measure_load=index == 0) for index in range(runs)
+    ]
+    return judge(problem.slug, references, grade(problem, problem.starter, measure_load=False))
+
+
+def key_of(problem: Problem, runtime_inputs: str) -> CalibrationKey:
+    return CalibrationKey(
+        reference_sha256=problem.reference_digest,
+        hidden_suite_sha256=problem.hidden_digest,
+        starter_sha256=tree_digest(problem.starter),
+        runtime_inputs_sha256=runtime_inputs,
+    )
+
+
+def record_of(calibration: Calibration, key: CalibrationKey) -> CalibrationRecord:
+    return CalibrationRecord(
+        key=key,
+        ok=calibration.ok,
+        references=[report.total for report in calibration.references],
+        starter=calibration.starter.total,
+        flaky=calibration.flaky,
+        drift=calibration.drift,
+        failures=calibration.failures,
+        validated_at=datetime.now(UTC),
+    )
+
+
+def record_path(problem: Problem) -> Path:
+    return problem.evaluation / CALIBRATION
+
+
+def read_record(problem: Problem) -> CalibrationRecord | None:
+    try:
+        return CalibrationRecord.model_validate_json(record_path(problem).read_bytes())
+    except (OSError, ValidationError):
+        return None
+
+
+def write_record(problem: Problem, record: CalibrationRecord) -> None:
+    text = json.dumps(record.model_dump(mode="json"), indent=2) + "\n"
+    record_path(problem).write_text(text, encoding="utf-8")
+
+
+def current(problem: Problem, runtime_inputs: str) -> CalibrationRecord | None:
+    """The problem's record when it passed and still matches everything it depends on."""
+    record = read_record(problem)
+    if record is None or not record.ok or record.key != key_of(problem, runtime_inputs):
+        return None
+    return record

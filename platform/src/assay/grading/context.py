@@ -7,15 +7,16 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-import assay
-from assay.catalog.service import Problem
+from assay.catalog.loader import Problem
+from assay.errors import PlatformError
 from assay.grading.report import Report, Stage, StageStatus
+from assay.sandbox.infra import APP_DB, APP_ROLE, SELFTEST_DB
 from assay.sandbox.limits import Limits
-from assay.sandbox.pod import APP_DB, DB_PASSWORD, DB_USER, SELFTEST_DB, Pod, PodSpec, Sandbox
+from assay.sandbox.pod import Pod, PodSpec, Sandbox
 
 Progress = Callable[[Stage], None]
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
-TOOLKIT = Path(assay.__file__).parent / "toolkit"
+TOOLKIT = Path(__file__).resolve().parents[1] / "toolkit"
 
 
 def fill(template: str, values: dict[str, str]) -> str:
@@ -24,9 +25,9 @@ def fill(template: str, values: dict[str, str]) -> str:
 
 
 def open_pod(
-    sandbox: Sandbox, problem: Problem, submission: Path, run_id: str
+    sandbox: Sandbox, problem: Problem, submission: bytes, run_id: str
 ) -> AbstractContextManager[Pod]:
-    """A pod for ``submission`` with the problem's services, limits and evaluation folder."""
+    """A pod for a packed submission with the problem's services, limits and evaluation."""
     spec = PodSpec(
         run_id=run_id,
         submission=submission,
@@ -44,20 +45,25 @@ def open_pod(
 class Run:
     problem: Problem
     pod: Pod
+    sandbox: Sandbox
     report: Report
     seed: int
     progress: Progress = field(default=lambda stage: None)
+    measure_load: bool = True
     healthy: bool = False
 
     def scratch(self, name: str) -> PurePosixPath:
         return self.pod.paths.scratch / name
 
+    def toolkit(self, script: str) -> str:
+        return str(self.pod.paths.toolkit / script)
+
     def service_env(self, *, database: str = APP_DB, redis_db: int = 0) -> dict[str, str]:
         """The problem's environment for the candidate's code, filled in for this pod."""
         ends = self.pod.endpoints
         values = {
-            "db_user": DB_USER,
-            "db_password": DB_PASSWORD,
+            "db_user": APP_ROLE,
+            "db_password": ends.credentials.app_password,
             "db_host": ends.db_host,
             "db_port": str(ends.db_port),
             "db_name": database,
@@ -77,28 +83,33 @@ class Run:
         env = {
             "ASSAY_BASE_URL": ends.app_url,
             "ASSAY_SEED": str(self.seed),
-            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
             **{f"ASSAY_APP_{key}": value for key, value in self.service_env().items()},
         }
         if "redis" in services:
-            env["ASSAY_REDIS_URL"] = f"redis://{ends.redis_host}:{ends.redis_port}/0"
+            env["ASSAY_REDIS_URL"] = ends.redis_url(0)
         if "postgres" in services:
-            env["ASSAY_DATABASE_URL"] = (
-                f"postgresql://{DB_USER}:{DB_PASSWORD}@{ends.db_host}:{ends.db_port}/{APP_DB}"
-            )
+            env["ASSAY_DATABASE_URL"] = ends.database_url(APP_DB, grader=True)
+            env["ASSAY_GRADER_DATABASE_URL"] = ends.grader_database_url()
         return env
 
     @contextmanager
     def stage(self, name: str) -> Iterator[Stage]:
-        """Time a stage, record it in the report and tell the live view as it starts and ends."""
+        """Time a stage, record it in the report and tell the live view as it starts and ends.
+
+        A :class:`PlatformError` inside a stage marks the stage as the grader's failure and
+        ends it; the run goes on gathering evidence, and the report is not scored.
+        """
         stage = Stage(name=name, status=StageStatus.passed, summary="running")
         self.progress(stage.model_copy())
         started = time.monotonic()
         try:
             yield stage
+        except PlatformError as error:
+            stage.status = StageStatus.error
+            stage.summary = f"the grader failed here: {error.message}"
         except Exception as error:
             stage.status = StageStatus.error
-            stage.summary = f"the grader failed here: {error}"
+            stage.summary = f"the grader crashed here: {type(error).__name__}: {error}"
             raise
         finally:
             stage.seconds = round(time.monotonic() - started, 2)

@@ -1,16 +1,16 @@
 """Work out how to run a submission that need not follow the scaffold, without running it."""
 
 import ast
-import re
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from assay import requirements
 from assay.grading.report import Detection
+from assay.tree import Tree
 
-SKIPPED_DIRS = {".git", ".venv", "venv", "node_modules", "tests", "test", "migrations", "alembic"}
+NOT_THE_APP = {"tests", "test", "migrations", "alembic"}
 PREFERRED_NAMES = ("main.py", "app.py", "api.py", "server.py", "asgi.py")
-REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 @dataclass(frozen=True)
@@ -18,10 +18,6 @@ class Candidate:
     path: Path
     attribute: str
     factory: bool
-
-
-def normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _is_fastapi_call(node: ast.expr | None) -> bool:
@@ -62,10 +58,10 @@ def _apps_in(tree: ast.Module) -> list[tuple[str, bool]]:
 
 def _defines(path: Path, attribute: str) -> bool:
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
-    except SyntaxError:
+        module = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
         return False
-    for node in tree.body:
+    for node in module.body:
         if isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(isinstance(t, ast.Name) and t.id == attribute for t in targets):
@@ -97,55 +93,47 @@ def _rank(root: Path, candidate: Candidate) -> tuple[int, int, int, str]:
     return (int(candidate.factory), len(relative.parts), int(not preferred), str(relative))
 
 
-def find_app(root: Path) -> list[Candidate]:
+def find_app(tree: Tree) -> list[Candidate]:
     candidates = []
-    for path in sorted(root.rglob("*.py")):
-        if SKIPPED_DIRS.intersection(path.relative_to(root).parts[:-1]):
+    for entry in tree.files:
+        if entry.relative.suffix != ".py" or NOT_THE_APP.intersection(entry.relative.parts[:-1]):
             continue
         try:
-            tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
-        except SyntaxError:
+            module = ast.parse(entry.path.read_text(encoding="utf-8", errors="replace"))
+        except (SyntaxError, RecursionError, MemoryError, ValueError):
             continue
-        candidates += [Candidate(path, name, factory) for name, factory in _apps_in(tree)]
-    return sorted(candidates, key=lambda candidate: _rank(root, candidate))
+        candidates += [Candidate(entry.path, name, factory) for name, factory in _apps_in(module)]
+    return sorted(candidates, key=lambda candidate: _rank(tree.root, candidate))
 
 
-def declared_requirements(root: Path) -> set[str]:
-    names: set[str] = set()
-    for path in root.glob("requirements*.txt"):
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            match = REQUIREMENT_NAME.match(line.split("#", 1)[0])
-            if match and not line.lstrip().startswith("-") and "://" not in line:
-                names.add(normalize(match.group(1)))
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        try:
-            project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
-        except tomllib.TOMLDecodeError:
-            project = {}
-        for requirement in project.get("dependencies", []):
-            match = REQUIREMENT_NAME.match(requirement)
-            if match:
-                names.add(normalize(match.group(1)))
-    return names
+def declared_requirements(tree: Tree) -> set[str]:
+    """What the submission says it needs, from top-level requirements files and pyproject."""
+    lines: list[str] = []
+    for entry in tree.files:
+        name = entry.relative.name
+        if len(entry.relative.parts) != 1:
+            continue
+        text = entry.path.read_text(encoding="utf-8", errors="replace")
+        if name.startswith("requirements") and name.endswith(".txt"):
+            lines += text.splitlines()
+        elif name == "pyproject.toml":
+            try:
+                project = tomllib.loads(text).get("project", {})
+            except tomllib.TOMLDecodeError:
+                project = {}
+            lines += [str(item) for item in project.get("dependencies", [])]
+    return requirements.names(lines)
 
 
-def available_packages(lock: Path) -> set[str]:
-    return {
-        normalize(match.group(1))
-        for line in lock.read_text(encoding="utf-8").splitlines()
-        if (match := REQUIREMENT_NAME.match(line)) and not line.lstrip().startswith("#")
-    }
-
-
-def detect(root: Path, *, entrypoint: str | None, lock: Path) -> Detection:
+def detect(tree: Tree, *, entrypoint: str | None, packages: frozenset[str]) -> Detection:
     """Find the app (unless the problem names its processes) and what the image lacks."""
-    detection = Detection(migrations=(root / "alembic.ini").is_file())
+    names = {str(entry.relative) for entry in tree.files}
+    detection = Detection(migrations="alembic.ini" in names)
     if entrypoint is not None:
-        _find_entrypoint(root, entrypoint, detection)
+        _find_entrypoint(tree, entrypoint, detection)
         if not detection.migrations:
             detection.notes.append("no alembic.ini: migrations were not run")
-    missing = sorted(declared_requirements(root) - available_packages(lock))
+    missing = sorted(declared_requirements(tree) - packages)
     detection.requirements_missing = missing
     if missing:
         detection.notes.append(
@@ -154,14 +142,15 @@ def detect(root: Path, *, entrypoint: str | None, lock: Path) -> Detection:
     return detection
 
 
-def _find_entrypoint(root: Path, entrypoint: str, detection: Detection) -> None:
+def _find_entrypoint(tree: Tree, entrypoint: str, detection: Detection) -> None:
     module, _, attribute = entrypoint.partition(":")
-    scaffold = root.joinpath(*module.split(".")).with_suffix(".py")
-    if scaffold.is_file() and _defines(scaffold, attribute):
+    wanted = PurePosixPath(*module.split(".")).with_suffix(".py")
+    scaffold = next((entry.path for entry in tree.files if entry.relative == wanted), None)
+    if scaffold is not None and _defines(scaffold, attribute):
         detection.entrypoint, detection.entrypoint_source = entrypoint, "scaffold"
-    elif candidates := find_app(root):
+    elif candidates := find_app(tree):
         best = candidates[0]
-        dotted, app_dir = _module_of(best.path.relative_to(root))
+        dotted, app_dir = _module_of(best.path.relative_to(tree.root))
         detection.entrypoint = f"{dotted}:{best.attribute}"
         detection.entrypoint_source = "detected"
         detection.app_dir, detection.factory = app_dir, best.factory

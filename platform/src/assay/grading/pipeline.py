@@ -1,23 +1,26 @@
 """Grade one submission end to end: detect, run the stages in a pod, score, and always report.
 
 Whatever goes wrong, a report comes back. A fault of the platform (the engine, the images, the
-hidden suite) gives ``outcome=error`` and no score, never a candidate's zero; a fault of the
-submission (it does not start, its tests fail) is graded, with the evidence.
+hidden suite, a grading tool) gives ``outcome=error`` and no score, never a candidate's zero;
+the evidence gathered until then stays in the report. A fault of the submission (it does not
+start, its tests fail) is graded, with the evidence.
 """
 
 import hashlib
 import logging
 import uuid
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 
-import assay
-from assay.catalog.service import Problem, tree_digest
+from assay import tree
+from assay.catalog.loader import Problem
 from assay.errors import InvalidSubmission, PlatformError
 from assay.grading import baseline, scoring, signals
 from assay.grading.context import Progress, Run, open_pod
 from assay.grading.detect import detect
-from assay.grading.report import Outcome, Report, Reproducibility
+from assay.grading.ignored import ignored
+from assay.grading.report import Outcome, Report, Reproducibility, StageStatus
 from assay.grading.stages import hidden
 from assay.grading.stages.boot import boot
 from assay.grading.stages.faults import inject
@@ -28,6 +31,7 @@ from assay.sandbox.pod import Sandbox
 
 log = logging.getLogger(__name__)
 NOT_HEALTHY = "the service never became healthy"
+LOAD_PREFIX = "load."
 
 
 def default_seed(submission_digest: str, problem: Problem) -> int:
@@ -36,19 +40,32 @@ def default_seed(submission_digest: str, problem: Problem) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
 
 
+def _load_or_skip(run: Run) -> None:
+    if not run.measure_load:
+        run.skip("load", "not measured in this run")
+        return
+    if not run.healthy:
+        run.skip("load", NOT_HEALTHY)
+        return
+    known = signals.hidden_signals(run.report.hidden_tests)
+    pointless = scoring.gated_out(run.problem.rubric, known, LOAD_PREFIX)
+    if pointless:
+        run.skip("load", f"nothing to gain: {pointless}")
+        return
+    load_test(run)
+
+
 def run_stages(run: Run) -> None:
+    if not hidden.collect(run):
+        return
     boot(run)
-    hidden.collect(run)
     if run.healthy:
         hidden.execute(run, name="hidden tests", degraded=False)
     else:
         run.skip("hidden tests", NOT_HEALTHY)
     analyse(run)
     selftest(run)
-    if run.healthy:
-        load_test(run)
-    else:
-        run.skip("load", NOT_HEALTHY)
+    _load_or_skip(run)
     if run.problem.spec.faults.stop and run.healthy:
         inject(run)
     elif run.problem.spec.faults.stop:
@@ -68,8 +85,13 @@ def _reproducibility(problem: Problem, sandbox: Sandbox, digest: str, seed: int)
         seed=seed,
         limits=problem.spec.limits.model_dump(),
         deadlines=problem.spec.deadlines.model_dump(),
-        assay_version=assay.__version__,
+        assay_version=version("assay"),
     )
+
+
+def _platform_errors(report: Report) -> str | None:
+    failed = [stage for stage in report.stages if stage.status is StageStatus.error]
+    return "; ".join(f"{stage.name}: {stage.summary}" for stage in failed) or None
 
 
 def grade(
@@ -77,41 +99,63 @@ def grade(
     submission: Path,
     *,
     sandbox: Sandbox,
-    lock: Path,
     cache_dir: Path,
+    baseline_max_age_s: float = baseline.MAX_AGE_S,
     seed: int | None = None,
+    measure_load: bool = True,
     progress: Progress = lambda stage: None,
 ) -> Report:
-    if not submission.is_dir():
-        raise InvalidSubmission(f"{submission} is not a directory")
+    """Grade a submission folder; raises only for bad input (``InvalidSubmission``).
+
+    Without ``measure_load`` the load stage is skipped and the criteria that read only load
+    signals are left unscored, not zero: a repeat run that checks everything else.
+    """
+    walked = tree.walk(submission)
     run_id = uuid.uuid4().hex[:12]
     report = Report(run_id=run_id, submission=str(submission), started_at=datetime.now(UTC))
     try:
-        digest = tree_digest(submission)
-        is_reference = digest == problem.reference_digest
+        digest = walked.digest()
         seed = default_seed(digest, problem) if seed is None else seed
         report.reproducibility = _reproducibility(problem, sandbox, digest, seed)
         entrypoint = None if problem.spec.processes else problem.spec.app.entrypoint
-        report.detection = detect(submission, entrypoint=entrypoint, lock=lock)
-        with open_pod(sandbox, problem, submission, run_id) as pod:
-            run_stages(Run(problem=problem, pod=pod, report=report, seed=seed, progress=progress))
-        if report.load is not None and report.load.figures is not None:
+        report.detection = detect(walked, entrypoint=entrypoint, packages=sandbox.packages)
+        report.detection.left_out = walked.left_out
+        report.detection.ignored = ignored(walked)
+        with open_pod(sandbox, problem, tree.pack(walked), run_id) as pod:
+            run = Run(
+                problem=problem,
+                pod=pod,
+                sandbox=sandbox,
+                report=report,
+                seed=seed,
+                progress=progress,
+                measure_load=measure_load,
+            )
+            run_stages(run)
+        report.error = _platform_errors(report)
+        if report.error is None and report.load is not None and report.load.figures is not None:
             baseline.attach(
                 report.load,
                 problem=problem,
                 sandbox=sandbox,
                 cache_dir=cache_dir,
-                is_reference=is_reference,
+                is_reference=digest == problem.reference_digest,
                 progress=progress,
+                max_age_s=baseline_max_age_s,
             )
-        report.criteria, report.total = scoring.score(problem.rubric, signals.derive(report))
+        if report.error is None:
+            omitted = frozenset() if measure_load else frozenset({LOAD_PREFIX})
+            report.criteria, report.total = scoring.score(
+                problem.rubric, signals.derive(report), omitted=omitted
+            )
+    except InvalidSubmission:
+        raise
     except PlatformError as error:
-        report.outcome, report.error = Outcome.error, error.message
+        report.error = error.message
     except Exception as error:
         log.exception("grading %s crashed", submission)
-        report.outcome = Outcome.error
         report.error = f"internal error: {type(error).__name__}: {error}"
-    if report.outcome is Outcome.error:
-        report.criteria, report.total = [], None
+    if report.error is not None:
+        report.outcome, report.criteria, report.total = Outcome.error, [], None
     report.finished_at = datetime.now(UTC)
     return report

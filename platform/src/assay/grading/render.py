@@ -57,7 +57,8 @@ def _criteria_table(report: Report) -> Table:
     table.add_column("evidence", overflow="fold")
     for criterion in report.criteria:
         if criterion.points is None:
-            table.add_row(criterion.title, f"-/{criterion.weight:g}", "manual: awaiting a reviewer")
+            why = "manual: awaiting a reviewer" if criterion.manual else "not measured in this run"
+            table.add_row(criterion.title, f"-/{criterion.weight:g}", why)
             continue
         lines = [
             f"{signal.fraction:>4.0%} x{signal.weight:g}  {signal.signal}: {signal.note}"
@@ -97,10 +98,14 @@ def show_report(console: Console, report: Report) -> None:
         )
         return
     parts: list[Table | Text] = []
-    if report.detection.notes:
-        parts.append(
-            Text("\n".join(f"note: {note}" for note in report.detection.notes), style="dim")
-        )
+    detection = report.detection
+    lines = [
+        *(f"note: {note}" for note in detection.notes),
+        *(f"left out: {item}" for item in detection.left_out),
+        *(f"ignored: {item}" for item in detection.ignored),
+    ]
+    if lines:
+        parts.append(Text("\n".join(lines), style="dim"))
     parts.append(_criteria_table(report))
     failed = _failed_tests(report)
     if failed is not None:

@@ -88,6 +88,8 @@ class StaticAnalysis(BaseModel):
     findings_total: int = 0
     findings_by_rule: dict[str, int] = {}
     findings: list[LintFinding] = []
+    excused_by_noqa: int = 0
+    blanket_noqa: list[str] = []
     unformatted: list[str] = []
     functions: int = 0
     mean_complexity: float | None = None
@@ -139,6 +141,8 @@ class Detection(BaseModel):
     migrations: bool = False
     requirements_missing: list[str] = []
     notes: list[str] = []
+    left_out: list[str] = []  # files not copied into the pod (links, devices, odd names)
+    ignored: list[str] = []  # what the submission ships that the grader never reads
 
 
 class SignalScore(BaseModel):

@@ -26,13 +26,22 @@ def _unmeasured(name: str) -> Signal:
     return Signal(None, f"{name} was not measured")
 
 
-def score_criterion(spec: CriterionSpec, signals: dict[str, Signal]) -> CriterionScore:
-    if spec.manual:
+def _only_omitted(spec: CriterionSpec, omitted: frozenset[str]) -> bool:
+    return bool(spec.signals) and all(
+        entry.signal.startswith(tuple(omitted)) for entry in spec.signals
+    )
+
+
+def score_criterion(
+    spec: CriterionSpec, signals: dict[str, Signal], omitted: frozenset[str] = frozenset()
+) -> CriterionScore:
+    """Points for one criterion; manual ones, and those reading only omitted signals, get none."""
+    if spec.manual or _only_omitted(spec, omitted):
         return CriterionScore(
             id=spec.id,
             title=spec.title,
             weight=spec.weight,
-            manual=True,
+            manual=spec.manual,
             fraction=None,
             points=None,
         )
@@ -78,6 +87,29 @@ def total(criteria: list[CriterionScore]) -> float:
     return round(sum(criterion.points or 0.0 for criterion in scored) * 100 / weight, 1)
 
 
-def score(rubric: RubricSpec, signals: dict[str, Signal]) -> tuple[list[CriterionScore], float]:
-    criteria = [score_criterion(spec, signals) for spec in rubric.criteria]
+def gated_out(rubric: RubricSpec, signals: dict[str, Signal], prefix: str) -> str | None:
+    """Why no signal named ``prefix...`` can earn a point, or None when one might.
+
+    True when every criterion reading such a signal is gated on a signal already measured at 0:
+    measuring them would cost time and change nothing.
+    """
+    reading = [
+        criterion
+        for criterion in rubric.criteria
+        if any(entry.signal.startswith(prefix) for entry in criterion.signals)
+    ]
+    closed = []
+    for criterion in reading:
+        gate = signals.get(criterion.gate) if criterion.gate else None
+        if gate is None or gate.value is None or gate.value > 0:
+            return None
+        closed.append(f"{criterion.title} counts in proportion to {criterion.gate}, which is 0")
+    return "; ".join(closed) or None
+
+
+def score(
+    rubric: RubricSpec, signals: dict[str, Signal], *, omitted: frozenset[str] = frozenset()
+) -> tuple[list[CriterionScore], float]:
+    """Score every criterion; ``omitted`` signal prefixes were deliberately not measured."""
+    criteria = [score_criterion(spec, signals, omitted) for spec in rubric.criteria]
     return criteria, total(criteria)

@@ -7,7 +7,6 @@ packages without any registry. Its tag is a digest of its inputs, so it is rebui
 only when the Dockerfile, the lock file or the base image change.
 """
 
-import fcntl
 import hashlib
 import io
 import os
@@ -15,8 +14,8 @@ import subprocess
 import tarfile
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ import docker.errors
 
 from assay.config import Settings
 from assay.errors import ImageError
+from assay.sandbox.locks import host_lock
 
 OFFICIAL_BASE = "python:3.11-slim-bookworm"
 OFFLINE_BASE = "assay-base:bookworm"
@@ -41,6 +41,15 @@ Log = Callable[[str], None]
 class RuntimeImage:
     tag: str
     id: str
+
+
+def input_digest(settings: Settings) -> str:
+    """A digest of the runtime image's own inputs, the same on every machine (no base id)."""
+    runtime_dir = settings.docker_dir / "runtime"
+    digest = hashlib.sha256()
+    for name in CONTEXT_FILES:
+        digest.update(hashlib.sha256((runtime_dir / name).read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def runtime_tag(settings: Settings, base_id: str) -> str:
@@ -60,7 +69,7 @@ def ensure_runtime_image(client: docker.DockerClient, settings: Settings, log: L
             raise ImageError(f"runtime image {settings.runtime_image!r} does not exist")
         return RuntimeImage(tag=settings.runtime_image, id=image_id)
 
-    with _build_lock(settings, log):
+    with _build_lock(log):
         base = _resolve_base(client, settings, log)
         base_id = _local_id(client, base)
         if base_id is None:
@@ -89,17 +98,11 @@ def _remove_superseded(client: docker.DockerClient, *, keep: str, log: Log) -> N
                     log(f"kept {tag}: still in use")
 
 
-@contextmanager
-def _build_lock(settings: Settings, log: Log) -> Iterator[None]:
-    """Hold a lock in the cache folder, so that concurrent callers build an image once."""
-    settings.cache_dir.mkdir(parents=True, exist_ok=True)
-    with (settings.cache_dir / "images.lock").open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            log("waiting for another process that is building the images")
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
+def _build_lock(log: Log) -> AbstractContextManager[None]:
+    """One builder per host, so that concurrent callers build an image once."""
+    return host_lock(
+        "images", waiting=lambda: log("waiting for another process that is building the images")
+    )
 
 
 def _resolve_base(client: docker.DockerClient, settings: Settings, log: Log) -> str:

@@ -9,6 +9,7 @@ Locust, uvicorn) from the Python environment Assay runs in.
 import contextlib
 import io
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -22,20 +23,25 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from assay.errors import SandboxError
-from assay.sandbox.archive import pack
+from assay.sandbox import infra
+from assay.sandbox.cgroup import LocalGroup
+from assay.sandbox.limits import MIB
+from assay.sandbox.locks import host_lock
 from assay.sandbox.output import CappedOutput
 from assay.sandbox.pod import (
+    SIGXFSZ_EXIT,
     AppState,
     Endpoints,
     ExecResult,
     Paths,
     PodSpec,
     Role,
-    create_databases_argv,
+    Stop,
 )
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 READY_TIMEOUT_S = 30
+READ_CAP = 16 * MIB
 
 
 def _free_port() -> int:
@@ -51,6 +57,14 @@ def _as_postgres(argv: list[str]) -> list[str]:
     return [runuser, "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
 
 
+def _stop_of(returncode: int, timed_out: bool) -> Stop | None:
+    if timed_out:
+        return Stop.deadline
+    if returncode in (-signal.SIGXFSZ, SIGXFSZ_EXIT):
+        return Stop.file_size
+    return None
+
+
 @dataclass
 class LocalPod:
     root: Path
@@ -59,22 +73,16 @@ class LocalPod:
     paths: Paths
     backend: str = "local"
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    groups: dict[str, LocalGroup | None] = field(default_factory=dict)
     app_names: list[str] = field(default_factory=list)
 
-    def _dir(self, role: Role | str) -> Path:
-        return self.root / str(role)
+    def _cwd(self, role: Role) -> Path:
+        return Path(self.paths.scratch) if role is Role.tester else self.root / role.value
 
     def _env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         """A clean environment: nothing of the grader's own leaks into the submission."""
         path = os.pathsep.join([str(Path(sys.executable).parent), str(PG_BIN), "/usr/bin", "/bin"])
-        return {
-            "PATH": path,
-            "HOME": str(self.root / "home"),
-            "LANG": "C.UTF-8",
-            "PYTHONPATH": f".{os.pathsep}{self.paths.toolkit}",
-            "ASSAY_SCRATCH": str(self.paths.scratch),
-            **(extra or {}),
-        }
+        return {"PATH": path, "HOME": str(self.root / "home"), "LANG": "C.UTF-8", **(extra or {})}
 
     def _spawn(self, name: str, argv: list[str], *, cwd: Path, env: dict[str, str]) -> None:
         with (self.root / f"{name}.log").open("wb") as log:
@@ -86,24 +94,8 @@ class LocalPod:
         if "postgres" in services:
             self._start_postgres()
         if "redis" in services:
-            self._spawn(
-                "redis",
-                [
-                    "redis-server",
-                    "--bind",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.endpoints.redis_port),
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--dir",
-                    str(self.root),
-                ],
-                cwd=self.root,
-                env=self._env(),
-            )
+            argv = infra.redis_argv(port=self.endpoints.redis_port, folder=str(self.root))
+            self._spawn("redis", argv, cwd=self.root, env=self._env())
             self._wait("redis", ["redis-cli", "-p", str(self.endpoints.redis_port), "ping"])
 
     def _start_postgres(self) -> None:
@@ -112,46 +104,26 @@ class LocalPod:
         if os.geteuid() == 0:
             shutil.chown(data, "postgres")
         init = subprocess.run(
-            _as_postgres(
-                [
-                    str(PG_BIN / "initdb"),
-                    "-D",
-                    str(data),
-                    "-U",
-                    "postgres",
-                    "--auth=trust",
-                    "--no-sync",
-                ]
-            ),
+            _as_postgres(infra.initdb_argv(str(PG_BIN / "initdb"), str(data))),
             capture_output=True,
             check=False,
         )
         if init.returncode:
             raise SandboxError(f"initdb failed: {init.stdout.decode()}{init.stderr.decode()}")
-        port = str(self.endpoints.db_port)
-        self._spawn(
-            "postgres",
-            _as_postgres(
-                [
-                    str(PG_BIN / "postgres"),
-                    "-D",
-                    str(data),
-                    "-c",
-                    "listen_addresses=127.0.0.1",
-                    "-c",
-                    f"port={port}",
-                    "-c",
-                    f"unix_socket_directories={data}",
-                    "-c",
-                    "fsync=off",
-                ]
-            ),
-            cwd=self.root,
-            env=self._env(),
+        port = self.endpoints.db_port
+        server = infra.postgres_argv(
+            str(PG_BIN / "postgres"), str(data), port=port, socket_dir=str(data)
         )
-        self._wait("postgres", [str(PG_BIN / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", port])
-        psql = create_databases_argv(str(PG_BIN / "psql"), self.endpoints.db_port)
-        created = subprocess.run(psql, capture_output=True, check=False)
+        self._spawn("postgres", _as_postgres(server), cwd=self.root, env=self._env())
+        ready = [str(PG_BIN / "pg_isready"), "-q", "-h", str(data), "-p", str(port)]
+        self._wait("postgres", ready)
+        psql = infra.psql_argv(
+            str(PG_BIN / "psql"),
+            socket_dir=str(data),
+            port=port,
+            credentials=self.endpoints.credentials,
+        )
+        created = subprocess.run(_as_postgres(psql), capture_output=True, check=False)
         if created.returncode:
             raise SandboxError(f"could not create databases: {created.stderr.decode()}")
 
@@ -164,30 +136,41 @@ class LocalPod:
             time.sleep(0.2)
 
     def start_app(self, script: str, env: dict[str, str], name: str = "app") -> None:
+        """Start the script in a memory group of its own when the host allows one."""
         self.app_names.append(name)
-        self._spawn(name, ["sh", "-c", script], cwd=self._dir(Role.app), env=self._env(env))
+        group = LocalGroup.make(f"assay-{self.root.name}-{name}")
+        self.groups[name] = group
+        if group is not None:
+            script = f"echo $$ > {shlex.quote(str(group.procs))}\n{script}"
+        self._spawn(name, ["sh", "-c", script], cwd=self.root / Role.app.value, env=self._env(env))
 
     def app_state(self, name: str = "app") -> AppState:
         code = self.processes[name].poll()
         capped = CappedOutput(self.output_cap)
         capped.feed((self.root / f"{name}.log").read_bytes())
-        return AppState(running=code is None, exit_code=code, logs=capped.text())
+        stop = None if code is None else _stop_of(code, timed_out=False)
+        return AppState(running=code is None, exit_code=code, logs=capped.text(), stopped_by=stop)
 
     def run(
         self, role: Role, argv: list[str], *, env: dict[str, str] | None = None, timeout: float
     ) -> ExecResult:
+        return self._run(argv, cwd=self._cwd(role), env=self._env(env), timeout=timeout)
+
+    def _run(
+        self, argv: list[str], *, cwd: Path, env: dict[str, str], timeout: float
+    ) -> ExecResult:
         started = time.monotonic()
         process = subprocess.Popen(
             argv,
-            cwd=self._dir(role),
-            env=self._env(env),
+            cwd=cwd,
+            env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         timed_out = False
         try:
-            output, _ = process.communicate(timeout=timeout)
+            output, _ = process.communicate(timeout=max(timeout, 0.001))
         except subprocess.TimeoutExpired:
             timed_out = True
             os.killpg(process.pid, signal.SIGKILL)
@@ -197,13 +180,16 @@ class LocalPod:
         return ExecResult(
             exit_code=process.returncode,
             output=capped.text(),
-            timed_out=timed_out,
             seconds=time.monotonic() - started,
+            stopped_by=_stop_of(process.returncode, timed_out),
+            truncated=capped.dropped > 0,
         )
 
     def read_text(self, role: Role, path: PurePosixPath) -> str | None:
-        target = self._dir(role) / path
-        return target.read_text(errors="replace") if target.is_file() else None
+        target = self._cwd(role) / path
+        if not target.is_file() or target.stat().st_size > READ_CAP:
+            return None
+        return target.read_text(errors="replace")
 
     def stop_service(self, name: str) -> None:
         self._stop(name)
@@ -221,29 +207,34 @@ class LocalPod:
             process.wait()
 
     def app_peak_memory_mb(self) -> float | None:
-        """The submission's processes together, each at its own peak resident size."""
-        peaks = [self._peak_kib(self.processes[name].pid) for name in self.app_names]
-        return round(sum(peaks) / 1024, 1) if all(peaks) and peaks else None
+        """The submission's processes together, each group at the peak the kernel saw."""
+        peaks = [self._peak_bytes(name) for name in self.app_names]
+        known = [peak for peak in peaks if peak]
+        return round(sum(known) / MIB, 1) if known and len(known) == len(peaks) else None
 
-    @staticmethod
-    def _peak_kib(pid: int) -> int:
-        status = Path(f"/proc/{pid}/status")
-        if not status.is_file():
-            return 0
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-        return 0
+    def _peak_bytes(self, name: str) -> int | None:
+        group = self.groups.get(name)
+        if group is not None:
+            return group.peak_bytes()
+        status = Path(f"/proc/{self.processes[name].pid}/status")
+        with contextlib.suppress(OSError):
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+        return None
 
     def close(self) -> None:
         for name in list(self.processes):
             self._stop(name)
+        for group in self.groups.values():
+            if group is not None:
+                group.remove()
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _copy(submission: Path, destination: Path) -> None:
-    """Copy through the same packer as the Docker backend: same exclusions, same limits."""
-    with tarfile.open(fileobj=io.BytesIO(pack(submission, prefix="", uid=os.getuid()).data)) as tar:
+def _unpack(data: bytes, destination: Path) -> None:
+    destination.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         tar.extractall(destination, filter="data")
 
 
@@ -252,14 +243,15 @@ def local_pod(*, output_cap: int, spec: PodSpec) -> Iterator[LocalPod]:
     root = Path(tempfile.mkdtemp(prefix=f"assay-{spec.run_id}-"))
     root.chmod(0o755)  # PostgreSQL runs as its own user on a root CI runner
     for role in Role:
-        _copy(spec.submission, root / role.value)
+        _unpack(spec.submission, root / role.value)
     (root / "home").mkdir()
     scratch = root / "scratch"
-    (scratch / "selftest").mkdir(parents=True)
+    scratch.mkdir()
     pod = LocalPod(
         root=root,
         output_cap=output_cap,
         endpoints=Endpoints(
+            credentials=infra.Credentials(),
             db_port=_free_port(),
             redis_port=_free_port(),
             app_port=spec.app_port if spec.fixed_ports else _free_port(),
@@ -268,6 +260,7 @@ def local_pod(*, output_cap: int, spec: PodSpec) -> Iterator[LocalPod]:
             toolkit=PurePosixPath(spec.toolkit),
             evaluation=PurePosixPath(spec.evaluation),
             scratch=PurePosixPath(scratch),
+            source=PurePosixPath(root / Role.tester.value),
         ),
     )
     try:
@@ -280,9 +273,13 @@ def local_pod(*, output_cap: int, spec: PodSpec) -> Iterator[LocalPod]:
 @dataclass
 class LocalSandbox:
     output_cap: int
+    packages: frozenset[str] = frozenset()
     name: str = "local"
     image: str = "local"
     image_id: str = "local"
 
     def pod(self, spec: PodSpec) -> contextlib.AbstractContextManager[LocalPod]:
         return local_pod(output_cap=self.output_cap, spec=spec)
+
+    def load_window(self) -> contextlib.AbstractContextManager[None]:
+        return host_lock("load")

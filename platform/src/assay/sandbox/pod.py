@@ -6,6 +6,7 @@ from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
+from assay.sandbox.infra import APP_DB, APP_ROLE, GRADER_DB, GRADER_ROLE, Credentials
 from assay.sandbox.limits import Limits
 
 
@@ -17,16 +18,48 @@ class Role(StrEnum):
     selftest = "selftest"
 
 
+class Stop(StrEnum):
+    """Why the sandbox ended a command or a process before it finished by itself."""
+
+    deadline = "deadline"
+    memory = "memory"
+    pids = "pids"
+    file_size = "file_size"
+
+    @property
+    def reason(self) -> str:
+        return {
+            Stop.deadline: "stopped at its deadline",
+            Stop.memory: "killed by the out-of-memory killer at the memory limit",
+            Stop.pids: "hit the limit on processes and threads",
+            Stop.file_size: "killed for writing a file over the file-size limit",
+        }[self]
+
+
+SIGXFSZ_EXIT = 128 + 25
+
+
 @dataclass(frozen=True)
 class ExecResult:
     exit_code: int
     output: str
-    timed_out: bool
     seconds: float
+    stopped_by: Stop | None = None
+    truncated: bool = False  # the output was longer than the cap: head and tail are kept
+
+    @property
+    def timed_out(self) -> bool:
+        return self.stopped_by is Stop.deadline
 
     @property
     def ok(self) -> bool:
-        return self.exit_code == 0 and not self.timed_out
+        return self.exit_code == 0 and self.stopped_by is None
+
+    def why(self) -> str:
+        """One phrase for a report: how the command ended."""
+        if self.stopped_by is not None:
+            return self.stopped_by.reason
+        return f"exited with code {self.exit_code}"
 
 
 @dataclass(frozen=True)
@@ -34,10 +67,19 @@ class AppState:
     running: bool
     exit_code: int | None
     logs: str
+    stopped_by: Stop | None = None
+
+    def why(self) -> str:
+        if self.stopped_by is not None:
+            return self.stopped_by.reason
+        return f"exited with code {self.exit_code}"
 
 
 @dataclass(frozen=True)
 class Endpoints:
+    """Where the pod's services answer, and the credentials each side uses."""
+
+    credentials: Credentials
     db_host: str = "127.0.0.1"
     db_port: int = 5432
     redis_host: str = "127.0.0.1"
@@ -48,37 +90,35 @@ class Endpoints:
     def app_url(self) -> str:
         return f"http://127.0.0.1:{self.app_port}"
 
+    def database_url(self, database: str = APP_DB, *, grader: bool = False) -> str:
+        """A libpq URL: the app's role owns its databases; the grader's may read them all."""
+        role, password = (
+            (GRADER_ROLE, self.credentials.grader_password)
+            if grader
+            else (APP_ROLE, self.credentials.app_password)
+        )
+        return f"postgresql://{role}:{password}@{self.db_host}:{self.db_port}/{database}"
+
+    def grader_database_url(self) -> str:
+        return self.database_url(GRADER_DB, grader=True)
+
+    def redis_url(self, database: int = 0) -> str:
+        return f"redis://{self.redis_host}:{self.redis_port}/{database}"
+
 
 @dataclass(frozen=True)
 class Paths:
     """Where the grader's files are as the pod's processes see them.
 
-    Every role runs in its own copy of the submission as its working directory, so the
-    submission itself is always ``.``.
+    The app and selftest roles run in their own writable copy of the submission, so for them
+    the submission is ``.``. The tester runs in its scratch folder, outside the submission,
+    and reads a read-only copy at ``source``.
     """
 
     toolkit: PurePosixPath
     evaluation: PurePosixPath
     scratch: PurePosixPath
-
-
-DB_USER = "app"
-DB_PASSWORD = "app"  # noqa: S105 - a throwaway database inside a pod with no route out
-APP_DB = "app"
-SELFTEST_DB = "selftest"
-
-
-def create_databases_argv(psql: str, port: int) -> list[str]:
-    """The ``psql`` call that makes the app's role and its two empty databases."""
-    statements = [
-        f"CREATE ROLE {DB_USER} LOGIN PASSWORD '{DB_PASSWORD}'",
-        f"CREATE DATABASE {APP_DB} OWNER {DB_USER}",
-        f"CREATE DATABASE {SELFTEST_DB} OWNER {DB_USER}",
-    ]
-    argv = [psql, "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-v", "ON_ERROR_STOP=1"]
-    for statement in statements:
-        argv += ["-c", statement]
-    return argv
+    source: PurePosixPath
 
 
 class Pod(Protocol):
@@ -94,7 +134,7 @@ class Pod(Protocol):
     def run(
         self, role: Role, argv: list[str], *, env: dict[str, str] | None = None, timeout: float
     ) -> ExecResult:
-        """Run a command as ``role`` in its working copy, killed at ``timeout`` seconds."""
+        """Run a command as ``role`` in its working folder, killed at ``timeout`` seconds."""
 
     def read_text(self, role: Role, path: PurePosixPath) -> str | None:
         """Read a file a command left behind; None when it is not there."""
@@ -110,7 +150,7 @@ class PodSpec:
     """What one grading run's pod is made of, whichever backend opens it."""
 
     run_id: str
-    submission: Path
+    submission: bytes  # a tar of the submission, as ``assay.tree.pack`` makes it
     toolkit: Path
     evaluation: Path
     services: tuple[str, ...]
@@ -125,5 +165,9 @@ class Sandbox(Protocol):
     name: str
     image: str
     image_id: str
+    packages: frozenset[str]  # normalized names of the distributions the image provides
 
     def pod(self, spec: PodSpec) -> AbstractContextManager[Pod]: ...
+
+    def load_window(self) -> AbstractContextManager[None]:
+        """Hold the host while load is measured, so that two measurements never overlap."""

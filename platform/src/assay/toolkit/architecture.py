@@ -1,43 +1,72 @@
 """Check import-linter contracts against a submission without importing it.
 
-Usage: architecture.py CONTRACTS_INI SOURCE_DIR OUTPUT_JSON
+Usage: python -I architecture.py CONTRACTS_INI SOURCE_DIR OUTPUT_JSON
+
+The submission is never put on ``sys.path``: a finder answers only for the contracts' root
+packages, so no module the submission ships can stand in for one this tool imports. A crash
+of the checker exits non-zero with its traceback, for the grader to report as its own fault.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.abc
+import importlib.machinery
 import io
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
+from grimp.exceptions import NotATopLevelModule, SourceSyntaxError
 from importlinter import configuration
 from importlinter.application import use_cases
 
 DETAIL_CAP = 4000
 
 
+class RootPackages(importlib.abc.MetaPathFinder):
+    """Find the named top-level packages in the submission, and nothing else there."""
+
+    def __init__(self, source: Path, roots: set[str]) -> None:
+        self.source = str(source)
+        self.roots = roots
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if path is not None or fullname not in self.roots:
+            return None
+        return importlib.machinery.PathFinder.find_spec(fullname, [self.source])
+
+
+def broken(names: list[str], reason: str) -> dict[str, Any]:
+    return {"contracts": [{"name": name, "kept": False, "detail": reason} for name in names]}
+
+
 def check(contracts: Path, source: Path) -> dict[str, Any]:
-    sys.path.insert(0, str(source))
     configuration.configure()
     options = use_cases.read_user_options(config_filename=str(contracts))
     roots = options.session_options["root_packages"]
-    missing = [root for root in roots if not (source / root).is_dir()]
     names = [
         str(contract.get("name", contract.get("id"))) for contract in options.contracts_options
     ]
+    missing = [root for root in roots if not (source / root).is_dir()]
     if missing:
         reason = (
-            f"package {', '.join(missing)} not found: the contracts expect the scaffold's layout"
+            f"package {', '.join(missing)} not found: the contracts expect the layout "
+            "the statement names"
         )
-        return {"contracts": [{"name": name, "kept": False, "detail": reason} for name in names]}
+        return broken(names, reason)
+    sys.meta_path.append(RootPackages(source, set(roots)))
+    use_cases._register_contract_types(options)
     try:
-        use_cases._register_contract_types(options)
         report = use_cases.create_report(options, cache_dir=None)
-    except Exception as error:
-        reason = f"could not analyse imports: {type(error).__name__}: {error}"
-        return {"contracts": [{"name": name, "kept": False, "detail": reason} for name in names]}
+    except (SourceSyntaxError, NotATopLevelModule) as error:
+        # The submission's own fault: its package does not parse, or is not a package.
+        return broken(names, f"the imports could not be read: {error}")
     if report.invalid_contract_options:
         raise SystemExit(f"invalid contracts (a grader bug): {report.invalid_contract_options}")
     results = []

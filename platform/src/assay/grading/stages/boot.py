@@ -21,11 +21,16 @@ class Launch:
     health_url: str | None
 
 
+def _say(text: str) -> str:
+    return f"echo {shlex.quote(f'[assay] {text}')}"
+
+
 def _script(command: str, migrate: str | None) -> str:
+    """A shell script: the migration, then the server in the shell's place, each announced."""
     steps = ["set -e"]
     if migrate:
-        steps += [f"echo '[assay] running: {migrate}'", migrate]
-    steps += [f"echo '[assay] starting: {command}'", f"exec {command}"]
+        steps += [_say(f"running: {migrate}"), migrate]
+    steps += [_say(f"starting: {command}"), f"exec {command}"]
     return "\n".join(steps)
 
 
@@ -69,7 +74,7 @@ def launches(run: Run) -> list[Launch] | str:
 def _healthy(run: Run, launch: Launch) -> tuple[bool, str]:
     if launch.health_url is None:
         return True, ""
-    argv = ["python", str(run.pod.paths.toolkit / "probe.py"), launch.health_url]
+    argv = ["python", "-I", run.toolkit("probe.py"), launch.health_url]
     probe = run.pod.run(Role.tester, argv, timeout=10)
     return probe.ok, probe.output.strip()
 
@@ -84,9 +89,7 @@ def _wait(run: Run, stage: Stage, planned: list[Launch]) -> None:
             state = run.pod.app_state(launch.name)
             if not state.running:
                 stage.status = StageStatus.failed
-                stage.summary = (
-                    f"{launch.name} exited with code {state.exit_code} before it was healthy"
-                )
+                stage.summary = f"{launch.name} {state.why()} before it was healthy"
                 stage.log = state.logs
                 return
             ok, last = _healthy(run, launch)

@@ -31,10 +31,13 @@ def _ms(value: str) -> float:
 
 
 def measure(run: Run) -> tuple[LoadTest, str]:
-    """Run Locust in the tester; the figures, and Locust's own output as evidence."""
+    """Run Locust in the tester, alone on the host; the figures, and Locust's output as evidence."""
     spec = run.problem.spec.load
     prefix = run.scratch("load")
     argv = [
+        "python",
+        "-I",
+        "-m",
         "locust",
         "-f",
         str(run.pod.paths.evaluation / "locustfile.py"),
@@ -56,9 +59,10 @@ def measure(run: Run) -> tuple[LoadTest, str]:
         "--stop-timeout",
         "2",
     ]
-    result = run.pod.run(
-        Role.tester, argv, env=run.tester_env(), timeout=run.problem.spec.deadlines.load
-    )
+    with run.sandbox.load_window():
+        result = run.pod.run(
+            Role.tester, argv, env=run.tester_env(), timeout=run.problem.spec.deadlines.load
+        )
     stats = run.pod.read_text(Role.tester, prefix.with_name("load_stats.csv"))
     load = LoadTest(
         users=spec.users,

@@ -1,64 +1,64 @@
 """The candidate's own tests, under the grader's pytest and coverage configuration.
 
 Everything measured here is self-reported: the candidate's code runs in this process and
-could lie about its results, so these signals never stand in for the hidden tests.
+could lie about its results, so these signals never stand in for the hidden tests. The run is
+stopped early when its collection never ends or no test ends for a while, so that a hung
+suite costs a minute, not the whole deadline.
 """
 
 import json
 from typing import Any
 
+from assay.errors import PlatformError
 from assay.grading.context import Run
 from assay.grading.report import SelfTests, StageStatus
 from assay.sandbox.pod import Role
 
 FAILURES_LISTED = 10
+COLLECT_S = 60
+STALL_S = 60
+NO_DATA = "No data to report"
 
 
-def _command(run: Run) -> list[str]:
-    toolkit = run.pod.paths.toolkit
-    rcfile = f"--rcfile={toolkit / 'coveragerc'}"
-    source = "."
-    pytest = [
-        "-m",
-        "pytest",
-        "-c",
-        str(toolkit / "pytest.ini"),
-        f"--rootdir={source}",
-        f"--confcutdir={source}",
-        "--color=no",
-    ]
-    script = (
-        f"mkdir -p {run.scratch('selftest')} && "
-        f"python -m coverage run {rcfile} {' '.join(pytest)}; "
-        f"python -m coverage json {rcfile} -q || true"
-    )
-    return ["sh", "-c", script]
-
-
-def _tally(events: list[dict[str, Any]], selftests: SelfTests) -> None:
+def tally(events: list[dict[str, Any]], selftests: SelfTests) -> None:
+    """Count collected tests, collection errors, and each test's worst outcome."""
     outcomes: dict[str, str] = {}
     for event in events:
-        if event["event"] == "collected":
-            selftests.collected += len(event["tests"])
-        elif event["event"] == "collect_error":
+        if event.get("event") == "collected":
+            selftests.collected += len(event.get("tests", []))
+        elif event.get("event") == "collect_error":
             selftests.collect_errors += 1
-            selftests.failures.append(f"{event['id']}: {event['message']}")
-        elif event["event"] == "result" and event["outcome"] != "skipped":
-            failed = event["outcome"] != "passed"
+            selftests.failures.append(f"{event.get('id')}: {event.get('message')}")
+        elif event.get("event") == "result" and event.get("outcome") != "skipped":
+            failed = event.get("outcome") != "passed"
+            test_id = str(event.get("id"))
             if failed and len(selftests.failures) < FAILURES_LISTED:
-                selftests.failures.append(f"{event['id']}: {event['message']}")
-            if failed or event["id"] not in outcomes:
-                outcomes[event["id"]] = "failed" if failed else "passed"
+                selftests.failures.append(f"{test_id}: {event.get('message')}")
+            if failed or test_id not in outcomes:
+                outcomes[test_id] = "failed" if failed else "passed"
     selftests.passed = sum(outcome == "passed" for outcome in outcomes.values())
     selftests.failed = len(outcomes) - selftests.passed
 
 
-def _coverage(data: dict[str, Any], selftests: SelfTests) -> None:
+def parse_lines(text: str) -> list[dict[str, Any]]:
+    """The candidate's process wrote these: unreadable lines are skipped, never trusted."""
+    events = []
+    for line in text.splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(event, dict):
+            events.append(event)
+    return events
+
+
+def coverage(data: dict[str, Any], selftests: SelfTests) -> None:
     totals = data.get("totals", {})
-    selftests.statements = totals.get("num_statements", 0)
-    selftests.covered_statements = totals.get("covered_lines", 0)
-    selftests.branches = totals.get("num_branches", 0)
-    selftests.covered_branches = totals.get("covered_branches", 0)
+    selftests.statements = int(totals.get("num_statements", 0))
+    selftests.covered_statements = int(totals.get("covered_lines", 0))
+    selftests.branches = int(totals.get("num_branches", 0))
+    selftests.covered_branches = int(totals.get("covered_branches", 0))
     if selftests.statements:
         selftests.line_coverage = round(selftests.covered_statements / selftests.statements, 4)
         branches = selftests.branches
@@ -67,39 +67,51 @@ def _coverage(data: dict[str, Any], selftests: SelfTests) -> None:
         )
 
 
+def _read_json(run: Run, name: str) -> dict[str, Any] | None:
+    text = run.pod.read_text(Role.selftest, run.scratch(f"selftest/{name}"))
+    try:
+        data = json.loads(text) if text else None
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _coverage_crashed(verdict: dict[str, Any]) -> bool:
+    """Coverage failed for another reason than having no data (tests that never ran)."""
+    failed = verdict.get("coverage_exit_code") not in (None, 0)
+    return failed and NO_DATA not in str(verdict.get("coverage_output", ""))
+
+
 def selftest(run: Run) -> None:
     with run.stage("own tests") as stage:
-        results = run.scratch("selftest/results.jsonl")
-        env = {
-            **run.selftest_env(),
-            "ASSAY_RESULTS": str(results),
-            "ASSAY_SOURCE": ".",
-            "ASSAY_SCRATCH": str(run.pod.paths.scratch),
-            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-        }
+        toolkit, scratch = str(run.pod.paths.toolkit), str(run.scratch("selftest"))
+        argv = ["python", "-I", run.toolkit("selftest.py"), toolkit, scratch]
         outcome = run.pod.run(
-            Role.selftest, _command(run), env=env, timeout=run.problem.spec.deadlines.selftest
+            Role.selftest,
+            [*argv, str(COLLECT_S), str(STALL_S)],
+            env=run.selftest_env(),
+            timeout=run.problem.spec.deadlines.selftest,
         )
-        selftests = SelfTests()
-        text = run.pod.read_text(Role.selftest, results) or ""
-        _tally([json.loads(line) for line in text.splitlines() if line.strip()], selftests)
-        coverage = run.pod.read_text(Role.selftest, run.scratch("selftest/coverage.json"))
-        if coverage:
-            _coverage(json.loads(coverage), selftests)
-        run.report.selftests = selftests
         stage.log = outcome.output
+        selftests = SelfTests()
+        results = run.pod.read_text(Role.selftest, run.scratch("selftest/results.jsonl"))
+        tally(parse_lines(results or ""), selftests)
+        verdict = _read_json(run, "verdict.json") or {}
+        covered = _read_json(run, "coverage.json")
+        if covered is not None:
+            coverage(covered, selftests)
+        elif selftests.passed + selftests.failed and _coverage_crashed(verdict):
+            stage.log += f"\n[coverage]\n{verdict.get('coverage_output', '')}"
+            raise PlatformError("coverage failed to report on tests that ran")
+        run.report.selftests = selftests
+        stopped = str(verdict.get("stopped") or "")
+        if not stopped and outcome.stopped_by is not None:
+            stopped = outcome.why()
         stage.summary = (
             f"{selftests.passed}/{selftests.collected} passed (self-reported), "
             f"branch coverage {_percent(selftests.branch_coverage)}"
-        )
-        if outcome.timed_out:
-            stage.summary += "; stopped at the deadline"
-        if (
-            outcome.timed_out
-            or selftests.failed
-            or selftests.collect_errors
-            or not selftests.collected
-        ):
+        ) + (f"; {stopped}" if stopped else "")
+        if stopped or selftests.failed or selftests.collect_errors or not selftests.collected:
             stage.status = StageStatus.failed
 
 

@@ -1,45 +1,49 @@
-"""Static analysis of the read-only source: ruff, complexity, docs, hints, import contracts."""
+"""Static analysis of the read-only source: ruff, complexity, docs, hints, import contracts.
+
+The tools are the grader's and read nothing of the submission but its files; when one of them
+fails, that is the grader's fault: the stage ends in error with the tool's output, and the
+grading is not scored, rather than the candidate losing the points.
+"""
 
 import json
 from collections import Counter
+from typing import Any
 
 from assay.errors import PlatformError
 from assay.grading.context import Run
-from assay.grading.report import Contract, LintFinding, StageStatus, StaticAnalysis
+from assay.grading.report import Contract, LintFinding, Stage, StageStatus, StaticAnalysis
 from assay.sandbox.pod import Role
 
 FINDINGS_LISTED = 200
 
 
-def _tool(run: Run, script: str, *args: str, output: str) -> dict[str, object] | None:
-    toolkit = run.pod.paths.toolkit
+def _tool(run: Run, stage: Stage, script: str, *args: str, output: str) -> dict[str, Any]:
     target = run.scratch(output)
-    argv = ["python", str(toolkit / script), *args, str(target)]
+    argv = ["python", "-I", run.toolkit(script), *args, str(target)]
     result = run.pod.run(Role.tester, argv, timeout=run.problem.spec.deadlines.static)
-    if result.timed_out:
-        return None
-    text = run.pod.read_text(Role.tester, target)
-    if not result.ok or text is None:
-        raise PlatformError(f"{script} failed: {result.output[-2000:]}")
-    data: dict[str, object] = json.loads(text)
+    stage.log = result.output
+    text = run.pod.read_text(Role.tester, target) if result.ok else None
+    if text is None:
+        raise PlatformError(f"{script} {result.why()}; its output is in the stage log")
+    try:
+        data: dict[str, Any] = json.loads(text)
+    except ValueError as error:
+        raise PlatformError(f"{script} wrote unreadable output: {error}") from error
     return data
 
 
-def analyse(run: Run) -> None:
+def lint(run: Run) -> None:
     paths = run.pod.paths
     with run.stage("static analysis") as stage:
         data = _tool(
             run,
+            stage,
             "static_report.py",
-            ".",
+            str(paths.source),
             str(paths.toolkit / "lint.toml"),
             output="static.json",
         )
-        if data is None:
-            stage.status = StageStatus.failed
-            stage.summary = "stopped at the deadline"
-            return
-        findings = [LintFinding.model_validate(item) for item in data.pop("findings")]  # type: ignore[attr-defined]
+        findings = [LintFinding.model_validate(item) for item in data.pop("findings")]
         static = StaticAnalysis.model_validate(
             {
                 **data,
@@ -58,22 +62,28 @@ def analyse(run: Run) -> None:
             stage.summary = (
                 f"syntax errors: {'; '.join(static.syntax_errors[:3])}; " + stage.summary
             )
-    contracts = run.problem.evaluation / "contracts.ini"
-    if contracts.is_file():
-        with run.stage("architecture") as stage:
-            result = _tool(
-                run,
-                "architecture.py",
-                str(paths.evaluation / "contracts.ini"),
-                ".",
-                output="architecture.json",
-            )
-            if result is None:
-                stage.status = StageStatus.failed
-                stage.summary = "stopped at the deadline"
-                return
-            run.report.contracts = [Contract.model_validate(c) for c in result["contracts"]]  # type: ignore[attr-defined]
-            kept = sum(contract.kept for contract in run.report.contracts)
-            stage.summary = f"{kept}/{len(run.report.contracts)} import contracts kept"
-            if kept < len(run.report.contracts):
-                stage.status = StageStatus.failed
+
+
+def contracts(run: Run) -> None:
+    if not (run.problem.evaluation / "contracts.ini").is_file():
+        return
+    paths = run.pod.paths
+    with run.stage("architecture") as stage:
+        result = _tool(
+            run,
+            stage,
+            "architecture.py",
+            str(paths.evaluation / "contracts.ini"),
+            str(paths.source),
+            output="architecture.json",
+        )
+        run.report.contracts = [Contract.model_validate(c) for c in result["contracts"]]
+        kept = sum(contract.kept for contract in run.report.contracts)
+        stage.summary = f"{kept}/{len(run.report.contracts)} import contracts kept"
+        if kept < len(run.report.contracts):
+            stage.status = StageStatus.failed
+
+
+def analyse(run: Run) -> None:
+    lint(run)
+    contracts(run)

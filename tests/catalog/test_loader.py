@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.catalog.service import load_problem, tree_digest
+from assay.catalog.loader import load_problem, tree_digest
 from assay.errors import InvalidProblem, ProblemNotFound
 
 PROBLEM = """

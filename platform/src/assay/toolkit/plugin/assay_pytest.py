@@ -1,7 +1,9 @@
 """Pytest plugin the grader loads into every run it reads: one JSON line per event.
 
 Results are written as they happen, so a run killed at its deadline still says which
-tests had finished and which were collected but never reported.
+tests had finished and which were collected but never reported; a ``finished`` line says
+the session ended by itself. The grader checks the events against each other: a run whose
+lines are missing, repeated or out of step with what was collected is not trusted.
 """
 
 from __future__ import annotations
@@ -63,6 +65,10 @@ def pytest_collectreport(report: pytest.CollectReport) -> None:
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     _emit({"event": "collected", "tests": [_metadata(item) for item in session.items]})
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _emit({"event": "finished", "exitstatus": int(exitstatus)})
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
