@@ -24,8 +24,7 @@ def _grade(kind: str, cache: Path) -> Report:
     settings = get_settings()
     problem = load_problem(settings.root, PROBLEM)
     sandbox = open_sandbox(settings, kind, lambda line: None)  # type: ignore[arg-type]
-    lock = settings.docker_dir / "runtime" / "requirements.lock"
-    report = grade(problem, problem.reference, sandbox=sandbox, lock=lock, cache_dir=cache)
+    report = grade(problem, problem.reference, sandbox=sandbox, cache_dir=cache)
     if report.outcome is not Outcome.graded:
         sys.exit(f"{kind}: {report.error}")
     return report

@@ -3,16 +3,15 @@
 # engine, the project's virtualenv and the runtime image. Safe to run again: each
 # step does nothing when its work is already done, so a second run takes seconds.
 #
-#   scripts/bootstrap.sh        (make bootstrap; make demo and make test run it first)
+#   scripts/bootstrap.sh        everything (make bootstrap; make demo and make test run it)
+#   scripts/bootstrap.sh venv   only what the fast tests need: Python and the virtualenv
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DOCKERD_LOG="${ASSAY_DOCKERD_LOG:-/var/log/assay-dockerd.log}"
 DOCKERD_WAIT_S=30
-APT_PACKAGES=(
-    make python3 python3-venv python3-pip ca-certificates
-    docker.io debootstrap postgresql redis-server
-)
+VENV_PACKAGES=(make python3 python3-venv python3-pip ca-certificates)
+APT_PACKAGES=("${VENV_PACKAGES[@]}" docker.io debootstrap postgresql redis-server)
 VENV="$ROOT/.venv"
 STAMP="$VENV/.assay-inputs.sha256"
 # The platform, and the sandbox's own tools for the local backend (tests exercise both).
@@ -30,7 +29,7 @@ installed() {
 
 install_packages() {
     local missing=() pkg
-    for pkg in "${APT_PACKAGES[@]}"; do
+    for pkg in "$@"; do
         installed "$pkg" || missing+=("$pkg")
     done
     if ((${#missing[@]} == 0)); then
@@ -92,10 +91,18 @@ build_images() {
     (cd "$ROOT" && "$VENV/bin/assay" images build) || die "assay images build failed"
 }
 
+MODE="${1:-all}"
+[[ $MODE == all || $MODE == venv ]] || die "unknown mode '$MODE' (all or venv)"
 [[ $(id -u) -eq 0 ]] || die "run as root: it installs packages and starts the Docker engine"
 command -v apt-get >/dev/null || die "this script sets up Debian machines (no apt-get here)"
 
-install_packages
+if [[ $MODE == venv ]]; then
+    install_packages "${VENV_PACKAGES[@]}"
+    make_venv
+    step "ready (virtualenv only)"
+    exit 0
+fi
+install_packages "${APT_PACKAGES[@]}"
 start_docker
 make_venv
 build_images

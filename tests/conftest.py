@@ -1,4 +1,8 @@
-"""Fixtures for the tests that start real containers; pure tests need none of this."""
+"""Fixtures for the tests that start real containers; pure tests need none of this.
+
+Gradings are expensive, so each is made once per test process and shared: the tests that
+read the same gradings share an ``xdist_group`` and so the same worker under ``make test``.
+"""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -7,10 +11,11 @@ import pytest
 
 from assay.catalog.loader import Problem, load_problem
 from assay.config import get_settings
-from assay.grading.calibration import Calibration, calibrate
+from assay.grading.calibration import Calibration, calibrate, current, recheck
 from assay.grading.pipeline import grade
 from assay.grading.report import Report
 from assay.sandbox.backends import open_sandbox
+from assay.sandbox.images import input_digest
 from assay.sandbox.pod import Sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,29 +49,43 @@ def grader(
 
 
 @pytest.fixture(scope="session")
-def calibration(grader: Grader) -> Callable[[str], Calibration]:
-    """Calibrate a problem once per session: its reference graded three times, its starter once."""
-    done: dict[str, Calibration] = {}
+def reference(grader: Grader) -> Callable[[str], Report]:
+    """A problem's reference, graded once per test process with load measured."""
+    done: dict[str, Report] = {}
 
-    def of(slug: str) -> Calibration:
+    def of(slug: str) -> Report:
         if slug not in done:
-            problem = load_problem(ROOT, slug)
-            done[slug] = calibrate(
-                problem,
-                lambda problem, folder, measure_load=True: grader(
-                    folder, problem, measure_load=measure_load
-                ),
-            )
+            done[slug] = grader(load_problem(ROOT, slug).reference, load_problem(ROOT, slug))
         return done[slug]
 
     return of
 
 
 @pytest.fixture(scope="session")
-def reference_report(calibration: Callable[[str], Calibration]) -> Report:
-    return calibration("book-reviews").references[0]
+def calibration(grader: Grader, reference: Callable[[str], Report]) -> Callable[[str], Calibration]:
+    """A problem's calibration: its recorded one, rechecked by one reference grading, while the
+    record matches what it depends on; a full one (three reference runs, the starter) otherwise."""
+    inputs = input_digest(get_settings())
+
+    def of(slug: str) -> Calibration:
+        problem = load_problem(ROOT, slug)
+        if current(problem, inputs) is not None:
+            return recheck(slug, reference(slug))
+        return calibrate(
+            problem,
+            lambda problem, folder, measure_load=True: grader(
+                folder, problem, measure_load=measure_load
+            ),
+        )
+
+    return of
 
 
 @pytest.fixture(scope="session")
-def starter_report(calibration: Callable[[str], Calibration]) -> Report:
-    return calibration("book-reviews").starter
+def reference_report(reference: Callable[[str], Report]) -> Report:
+    return reference("book-reviews")
+
+
+@pytest.fixture(scope="session")
+def starter_report(grader: Grader, book_reviews: Problem) -> Report:
+    return grader(book_reviews.starter)

@@ -3,15 +3,41 @@
 from datetime import UTC, datetime
 
 from assay.grading.calibration import judge
-from assay.grading.report import CriterionScore, HiddenTest, Outcome, Report
+from assay.grading.report import CriterionScore, HiddenTest, Outcome, Report, SignalScore
 
 
-def _report(total: float | None, *, failed: tuple[str, ...] = (), perf: float = 10.0) -> Report:
+def _signal(name: str, fraction: float) -> SignalScore:
+    return SignalScore(
+        signal=name, value=fraction, fraction=fraction, weight=1, worst=0, best=1, note=""
+    )
+
+
+def _report(
+    total: float | None,
+    *,
+    failed: tuple[str, ...] = (),
+    perf: float = 10.0,
+    functionality: float = 1.0,
+) -> Report:
     tests = [HiddenTest(id=name, outcome="failed") for name in failed]
     tests.append(HiddenTest(id="test_ok", outcome="passed"))
     criteria = [
-        CriterionScore(id="functionality", title="F", weight=30, fraction=1.0, points=30.0),
-        CriterionScore(id="performance", title="P", weight=10, fraction=perf / 10, points=perf),
+        CriterionScore(
+            id="functionality",
+            title="F",
+            weight=30,
+            fraction=functionality,
+            points=30 * functionality,
+            signals=[_signal("hidden.all", functionality), _signal("load.failure_rate", 1.0)],
+        ),
+        CriterionScore(
+            id="performance",
+            title="P",
+            weight=10,
+            fraction=perf / 10,
+            points=perf,
+            signals=[_signal("load.p95_ratio", perf / 10)],
+        ),
     ]
     return Report(
         run_id="r",
@@ -48,12 +74,20 @@ def test_a_hidden_test_failing_against_the_reference_is_flaky() -> None:
     assert not result.ok
 
 
-def test_performance_may_differ_between_runs_but_nothing_else() -> None:
+def test_load_measurements_may_differ_between_runs() -> None:
     steady = judge("p", [_report(95.0, perf=10.0), _report(94.0, perf=9.0)], _report(10.0))
     assert steady.drift == []
-    drifting = _report(95.0)
-    drifting.criteria[0].points = 29.0
+
+
+def test_any_other_signal_that_differs_between_runs_is_drift() -> None:
+    drifting = _report(95.0, functionality=0.9)
     assert judge("p", [_report(95.0), drifting], _report(10.0)).drift == ["functionality"]
+
+
+def test_a_load_signal_inside_another_criterion_may_differ_too() -> None:
+    unmeasured = _report(95.0)
+    unmeasured.criteria[0].signals.pop()
+    assert judge("p", [_report(95.0), unmeasured], _report(10.0)).drift == []
 
 
 def test_an_ungraded_run_fails_with_the_platform_error() -> None:

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from assay.catalog.loader import Problem
 from assay.config import get_settings
 from assay.grading.pipeline import grade
@@ -17,6 +19,7 @@ def test_choosing_the_local_backend_warns_that_nothing_is_isolated() -> None:
     assert said == [f"WARNING: {LOCAL_WARNING}"]
 
 
+@pytest.mark.servers
 def test_local_backend_grades_the_reference_like_the_pod(
     book_reviews: Problem, tmp_path: Path
 ) -> None:

@@ -76,5 +76,7 @@ def validate(
         raise typer.Exit(EXIT_BELOW_MIN)
 
 
-def _total(report: Report) -> str:
+def _total(report: Report | None) -> str:
+    if report is None:
+        return "-"
     return "error" if report.total is None else f"{report.total:g}"

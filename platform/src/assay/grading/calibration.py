@@ -2,8 +2,9 @@
 
 The reference solution is graded several times and must score at least ``REFERENCE_MIN``
 every time, with no hidden test failing in any run (such a test is flaky, or wrong) and the
-same points for every criterion but Performance; runs after the first skip the load stage,
-which drift ignores anyway. The starter must stay at or below ``STARTER_MAX``.
+same signals everywhere but in load measurements; reference runs after the first skip the
+load stage, which drift ignores anyway. The starter, load included, must stay at or below
+``STARTER_MAX``.
 
 A calibration is recorded beside the problem (``evaluation/<slug>/calibration.json``), keyed by
 everything it depends on: while the key matches, a check may grade the reference once instead
@@ -24,7 +25,7 @@ from assay.grading.report import Outcome, Report
 REFERENCE_MIN = 90.0
 STARTER_MAX = 30.0
 RUNS = 3
-MACHINE_DEPENDENT = {"performance"}
+MACHINE_DEPENDENT = "load."
 
 
 class Grader(Protocol):
@@ -53,9 +54,11 @@ class CalibrationRecord(BaseModel):
 
 @dataclass(frozen=True)
 class Calibration:
+    """The runs of one calibration and what is wrong with them; a recheck has no starter run."""
+
     slug: str
     references: list[Report]
-    starter: Report
+    starter: Report | None
     flaky: list[str] = field(default_factory=list)
     drift: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
@@ -75,37 +78,64 @@ def flaky_tests(references: list[Report]) -> list[str]:
     return sorted(failed)
 
 
+def _steady_parts(report: Report) -> dict[str, tuple[tuple[str, float], ...]]:
+    """Each criterion's signal fractions and gate, load measurements aside."""
+    parts = {}
+    for criterion in report.criteria:
+        values = [
+            (signal.signal, signal.fraction)
+            for signal in criterion.signals
+            if not signal.signal.startswith(MACHINE_DEPENDENT)
+        ]
+        if criterion.gate is not None:
+            values.append((f"gate {criterion.gate.signal}", criterion.gate.value))
+        parts[criterion.id] = tuple(sorted(values))
+    return parts
+
+
 def drifting_criteria(references: list[Report]) -> list[str]:
-    """Criteria, Performance aside, whose points differ between runs of the same submission."""
-    points: dict[str, set[float | None]] = {}
+    """Criteria with a signal, load measurements aside, that differs between runs."""
+    seen: dict[str, set[tuple[tuple[str, float], ...]]] = {}
     for report in references:
-        for criterion in report.criteria:
-            points.setdefault(criterion.id, set()).add(criterion.points)
-    return sorted(
-        name for name, seen in points.items() if len(seen) > 1 and name not in MACHINE_DEPENDENT
-    )
+        for criterion, parts in _steady_parts(report).items():
+            seen.setdefault(criterion, set()).add(parts)
+    return sorted(name for name, values in seen.items() if len(values) > 1)
 
 
-def judge(slug: str, references: list[Report], starter: Report) -> Calibration:
+def reference_failures(references: list[Report]) -> list[str]:
+    """What is wrong with the reference's runs: ungraded, under the band, flaky or drifting."""
     failures = [
-        f"{label} not graded: {report.error}"
-        for label, report in [*(("reference", r) for r in references), ("starter", starter)]
-        if report.outcome is Outcome.error
+        f"reference not graded: {r.error}" for r in references if r.outcome is Outcome.error
     ]
     low = [total for total in _totals(references) if total < REFERENCE_MIN]
     if low:
         failures.append(
             f"reference scored {', '.join(f'{t:g}' for t in low)} (< {REFERENCE_MIN:g})"
         )
-    if starter.total is not None and starter.total > STARTER_MAX:
-        failures.append(f"starter scored {starter.total:g} (> {STARTER_MAX:g})")
     flaky = flaky_tests(references)
     if flaky:
         failures.append(f"hidden tests failed against the reference: {', '.join(flaky)}")
     drift = drifting_criteria(references)
     if drift:
         failures.append(f"points changed between identical runs: {', '.join(drift)}")
+    return failures
+
+
+def judge(slug: str, references: list[Report], starter: Report) -> Calibration:
+    failures = reference_failures(references)
+    if starter.outcome is Outcome.error:
+        failures.append(f"starter not graded: {starter.error}")
+    if starter.total is not None and starter.total > STARTER_MAX:
+        failures.append(f"starter scored {starter.total:g} (> {STARTER_MAX:g})")
+    flaky, drift = flaky_tests(references), drifting_criteria(references)
     return Calibration(slug, references, starter, flaky, drift, failures)
+
+
+def recheck(slug: str, reference: Report) -> Calibration:
+    """A recorded calibration, rechecked by one reference run: it must still be in its band."""
+    return Calibration(
+        slug, [reference], None, flaky_tests([reference]), [], reference_failures([reference])
+    )
 
 
 def calibrate(problem: Problem, grade: Grader, *, runs: int = RUNS) -> Calibration:
@@ -113,7 +143,7 @@ def calibrate(problem: Problem, grade: Grader, *, runs: int = RUNS) -> Calibrati
     references = [
         grade(problem, problem.reference, measure_load=index == 0) for index in range(runs)
     ]
-    return judge(problem.slug, references, grade(problem, problem.starter, measure_load=False))
+    return judge(problem.slug, references, grade(problem, problem.starter))
 
 
 def key_of(problem: Problem, runtime_inputs: str) -> CalibrationKey:
@@ -130,7 +160,7 @@ def record_of(calibration: Calibration, key: CalibrationKey) -> CalibrationRecor
         key=key,
         ok=calibration.ok,
         references=[report.total for report in calibration.references],
-        starter=calibration.starter.total,
+        starter=calibration.starter.total if calibration.starter else None,
         flaky=calibration.flaky,
         drift=calibration.drift,
         failures=calibration.failures,

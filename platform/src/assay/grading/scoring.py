@@ -26,17 +26,12 @@ def _unmeasured(name: str) -> Signal:
     return Signal(None, f"{name} was not measured")
 
 
-def _only_omitted(spec: CriterionSpec, omitted: frozenset[str]) -> bool:
-    return bool(spec.signals) and all(
-        entry.signal.startswith(tuple(omitted)) for entry in spec.signals
-    )
-
-
 def score_criterion(
     spec: CriterionSpec, signals: dict[str, Signal], omitted: frozenset[str] = frozenset()
 ) -> CriterionScore:
-    """Points for one criterion; manual ones, and those reading only omitted signals, get none."""
-    if spec.manual or _only_omitted(spec, omitted):
+    """Points for one criterion, leaving out omitted signals; with none left, it gets none."""
+    entries = [entry for entry in spec.signals if not entry.signal.startswith(tuple(omitted))]
+    if spec.manual or not entries:
         return CriterionScore(
             id=spec.id,
             title=spec.title,
@@ -46,7 +41,7 @@ def score_criterion(
             points=None,
         )
     scored = []
-    for entry in spec.signals:
+    for entry in entries:
         signal = signals.get(entry.signal) or _unmeasured(entry.signal)
         scored.append(
             SignalScore(
