@@ -1,11 +1,16 @@
 """The one error tree of Assay; every error carries the HTTP status it maps to.
 
 AssayError
- ├── NotFound (404)
+ ├── NotFound (404)            also what a user gets for what is not theirs to see
  │    └── ProblemNotFound
  ├── InvalidInput (422)
  │    ├── InvalidProblem       a problem's own files are malformed
- │    └── InvalidSubmission    not a directory, too large, unreadable
+ │    └── InvalidSubmission    not a directory, too large, unreadable, unsafe archive
+ ├── Unauthorized (401)        no credentials, or expired, revoked, reused ones
+ ├── Forbidden (403)           signed in, but the role may not do this
+ ├── Conflict (409)            an idempotency key reused for another upload, a taken email
+ ├── TooLarge (413)            an upload over the size limit
+ ├── TooManyRequests (429)     a candidate over the upload rate
  └── PlatformError (503)       the grader could not do its job: never a candidate's zero
       ├── SandboxError         the container engine or a pod misbehaved
       └── ImageError           an image could not be built or found
@@ -38,6 +43,30 @@ class InvalidProblem(InvalidInput):
 
 class InvalidSubmission(InvalidInput):
     pass
+
+
+class Unauthorized(AssayError):
+    status = 401
+
+
+class Forbidden(AssayError):
+    status = 403
+
+
+class Conflict(AssayError):
+    status = 409
+
+
+class TooLarge(AssayError):
+    status = 413
+
+
+class TooManyRequests(AssayError):
+    status = 429
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class PlatformError(AssayError):

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from assay.errors import AssayError, PlatformError
 
@@ -27,6 +28,6 @@ def reported() -> Iterator[None]:
     try:
         yield
     except AssayError as error:
-        err.print(f"[red]error:[/red] {error.message}", highlight=False)
+        err.print(f"[red]error:[/red] {escape(error.message)}", highlight=False)
         code = EXIT_PLATFORM if isinstance(error, PlatformError) else EXIT_INVALID
         raise typer.Exit(code) from error

@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from assay.catalog.loader import list_slugs, load_problem
 from assay.cli.grading import SandboxOption, grade_one
@@ -69,7 +70,7 @@ def validate(
             failed |= not result.ok
             references = ", ".join(_total(report) for report in result.references)
             verdict = "ok" if result.ok else "; ".join(result.failures)
-            table.add_row(name, references, _total(result.starter), verdict)
+            table.add_row(name, references, _total(result.starter), Text(verdict))
             say(f"recorded {record_path(problem)}")
     console.print(table)
     if failed:

@@ -1,0 +1,1 @@
+"""Who may use Assay: users and roles, sign-in tokens, API tokens, invitations."""

@@ -1,0 +1,1 @@
+"""Problems as the service shows them: the catalog, statements and candidate bundles."""

@@ -1,0 +1,1 @@
+"""Submissions: uploads checked and stored by content, listed, and queued for grading."""

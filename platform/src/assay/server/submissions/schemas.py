@@ -1,0 +1,81 @@
+"""What the API says of a submission, its stages and its attempts."""
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assay.server.gradings.models import AttemptStatus
+from assay.server.submissions.models import Status
+
+
+class StageRead(BaseModel):
+    name: str
+    status: str
+    seconds: float = 0.0
+    summary: str = ""
+
+
+class AttemptRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    number: int
+    worker: str
+    status: AttemptStatus
+    stage: str
+    started_at: datetime
+    finished_at: datetime | None
+    total: float | None
+    image: str
+    suite_sha256: str
+    error: str | None
+
+
+class SubmissionRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "3f2a9c0d8e7b4a1f9c6d5e4b3a2f1e0d",
+                    "problem": "book-reviews",
+                    "candidate_id": "9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e",
+                    "status": "grading",
+                    "total": None,
+                    "stage": "hidden tests",
+                    "queue_position": None,
+                    "links": {"self": "/api/v1/submissions/3f2a9c0d8e7b4a1f9c6d5e4b3a2f1e0d"},
+                }
+            ]
+        }
+    )
+
+    id: str
+    problem: str
+    candidate_id: str
+    status: Status
+    created_at: datetime
+    finished_at: datetime | None
+    files: int
+    size: int
+    source: str
+    total: float | None = Field(description="The score of the last finished attempt, if graded.")
+    error: str | None = Field(default=None, description="Why the platform could not grade it.")
+    stage: str = ""
+    stages: list[StageRead] = []
+    queue_position: int | None = None
+    attempts: int = 0
+    left_out: list[str] = []
+    links: dict[str, str] = {}
+
+
+class SubmissionList(BaseModel):
+    items: list[SubmissionRead]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page.")
+
+
+class AttemptList(BaseModel):
+    items: list[AttemptRead]
+
+
+Logs = dict[str, str]
+ReportJson = dict[str, Any]
