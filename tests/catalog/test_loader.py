@@ -168,3 +168,80 @@ def test_the_digest_is_stable_and_ignores_bytecode_caches(tmp_path):
     write(tmp_path / "tests" / "__pycache__" / "test_api.cpython-311.pyc", "\0bytecode")
 
     assert tree_digest(tmp_path) == before
+
+
+# check_signals and hidden categories
+
+CATEGORIZED = """
+import pytest
+
+
+@pytest.mark.assay(category="security", weight=2)
+def test_tokens_expire(): ...
+
+
+@pytest.mark.degraded
+@pytest.mark.assay(category="resilience")
+def test_without_redis(): ...
+"""
+
+
+def rubric_reading(signal: str, *, gate: str | None = None) -> str:
+    gated = f'gate = "{gate}"\n' if gate else ""
+    return (
+        'version = "1"\n\n[[criteria]]\nid = "c"\ntitle = "C"\nweight = 100\n'
+        f'{gated}signals = [{{ signal = "{signal}", worst = 0.0, best = 1.0 }}]\n'
+    )
+
+
+def categorized_problem(root, rubric):
+    make_problem(root, rubric=rubric)
+    write(root / "evaluation" / "tiny" / "tests" / "test_security.py", CATEGORIZED)
+
+
+def test_a_rubric_may_read_a_category_its_hidden_tests_mark(tmp_path):
+    categorized_problem(tmp_path, rubric_reading("hidden.security"))
+
+    problem = load_problem(tmp_path, "tiny")
+
+    assert problem.hidden_categories == {"functionality", "security", "resilience"}
+
+
+def test_a_typo_in_a_rubric_signal_is_an_invalid_problem_naming_it(tmp_path):
+    make_problem(tmp_path, rubric=rubric_reading("static.lint_per_kloc_"))
+
+    with pytest.raises(
+        InvalidProblem, match=r"reads signals nothing measures: static\.lint_per_kloc_"
+    ):
+        load_problem(tmp_path, "tiny")
+
+
+def test_a_category_no_hidden_test_marks_is_invalid_naming_the_known_ones(tmp_path):
+    categorized_problem(tmp_path, rubric_reading("hidden.securty"))
+
+    with pytest.raises(InvalidProblem) as raised:
+        load_problem(tmp_path, "tiny")
+
+    assert "hidden.securty" in raised.value.message
+    assert "hidden test categories: functionality, resilience, security" in raised.value.message
+
+
+def test_a_typo_in_a_gate_is_an_invalid_problem(tmp_path):
+    make_problem(tmp_path, rubric=rubric_reading("hidden.all", gate="hidden.al"))
+
+    with pytest.raises(InvalidProblem, match=r"hidden\.al "):
+        load_problem(tmp_path, "tiny")
+
+
+def test_hidden_all_and_functionality_are_always_known(tmp_path):
+    make_problem(tmp_path, rubric=rubric_reading("hidden.functionality", gate="hidden.all"))
+
+    assert load_problem(tmp_path, "tiny").hidden_categories == {"functionality"}
+
+
+def test_a_hidden_test_module_that_does_not_parse_is_an_invalid_problem(tmp_path):
+    make_problem(tmp_path)
+    write(tmp_path / "evaluation" / "tiny" / "tests" / "test_broken.py", "def test(:\n")
+
+    with pytest.raises(InvalidProblem, match=r"test_broken\.py does not parse"):
+        load_problem(tmp_path, "tiny")

@@ -223,3 +223,13 @@ def test_requirements_all_in_the_lock_add_no_note(root, lock):
 
     assert detection.requirements_missing == []
     assert not any("not installed" in note for note in detection.notes)
+
+
+@pytest.mark.parametrize(
+    "text", ['project = "bookshop"\n', '[project]\ndependencies = "fastapi"\n']
+)
+def test_a_pyproject_of_the_wrong_shape_declares_nothing(root, lock, text):
+    write(root, "app/main.py", APP)
+    write(root, "pyproject.toml", text)
+
+    assert detect(root, entrypoint=SCAFFOLD, lock=lock).requirements_missing == []

@@ -1,7 +1,7 @@
 import pytest
 
 from assay.catalog.schemas import CriterionSpec, RubricSpec, SignalSpec
-from assay.grading.scoring import Signal, fraction, score, score_criterion, total
+from assay.grading.scoring import Signal, fraction, gated_out, score, score_criterion, total
 
 
 def entry(signal: str = "hidden.all", *, weight: float = 1.0, worst=0.0, best=1.0) -> SignalSpec:
@@ -183,3 +183,100 @@ def test_score_keeps_the_rubric_order():
     criteria, _ = score(rubric, {})
 
     assert [c.id for c in criteria] == ["b", "a", "c"]
+
+
+# gated_out
+
+
+def performance(gate: str | None = "hidden.all", **fields) -> CriterionSpec:
+    return CriterionSpec(
+        id="performance",
+        title="Performance",
+        weight=10,
+        gate=gate,
+        signals=[entry("load.p95_ratio", worst=3.0, best=1.0)],
+        **fields,
+    )
+
+
+def rubric_of(*criteria: CriterionSpec) -> RubricSpec:
+    return RubricSpec(version="1", criteria=[criterion(), *criteria])
+
+
+def test_load_cannot_earn_when_its_only_criterion_is_gated_at_zero():
+    rubric = rubric_of(performance())
+
+    why = gated_out(rubric, {"hidden.all": measured(0.0)}, "load.")
+
+    assert why == "Performance counts in proportion to hidden.all, which is 0"
+
+
+def test_load_might_earn_when_the_gate_is_open_at_all():
+    assert gated_out(rubric_of(performance()), {"hidden.all": measured(0.01)}, "load.") is None
+
+
+def test_load_might_earn_when_the_gate_is_not_measured_yet():
+    assert gated_out(rubric_of(performance()), {}, "load.") is None
+    assert gated_out(rubric_of(performance()), {"hidden.all": measured(None)}, "load.") is None
+
+
+def test_load_might_earn_when_a_criterion_reading_it_has_no_gate():
+    rubric = rubric_of(performance(), performance(gate=None).model_copy(update={"id": "speed"}))
+
+    assert gated_out(rubric, {"hidden.all": measured(0.0)}, "load.") is None
+
+
+def test_every_closed_criterion_is_named():
+    second = performance(gate="hidden.cache").model_copy(update={"id": "s", "title": "Speed"})
+    signals = {"hidden.all": measured(0.0), "hidden.cache": measured(0.0)}
+
+    why = gated_out(rubric_of(performance(), second), signals, "load.")
+
+    assert why == (
+        "Performance counts in proportion to hidden.all, which is 0; "
+        "Speed counts in proportion to hidden.cache, which is 0"
+    )
+
+
+def test_nothing_is_gated_out_when_no_criterion_reads_the_prefix():
+    assert gated_out(rubric_of(), {"hidden.all": measured(0.0)}, "load.") is None
+
+
+# score(..., omitted=...)
+
+
+def test_a_criterion_reading_only_omitted_signals_is_unscored_not_zero():
+    criteria, _ = score(rubric_of(performance()), {"hidden.all": measured(1.0)}, omitted=OMIT)
+
+    assert (criteria[1].points, criteria[1].fraction, criteria[1].manual) == (None, None, False)
+
+
+def test_the_total_leaves_an_omitted_criterion_out():
+    _, points = score(rubric_of(performance()), {"hidden.all": measured(0.5)}, omitted=OMIT)
+
+    assert points == 50.0
+
+
+def test_without_omission_an_unmeasured_criterion_scores_zero():
+    criteria, points = score(rubric_of(performance()), {"hidden.all": measured(1.0)})
+
+    assert criteria[1].points == 0.0
+    assert points == 75.0
+
+
+def test_a_criterion_that_also_reads_measured_signals_is_scored_on_those_alone():
+    mixed = CriterionSpec(
+        id="mixed",
+        title="Mixed",
+        weight=10,
+        signals=[entry("load.p95_ratio", worst=3.0, best=1.0), entry("static.format_clean")],
+    )
+    signals = {"hidden.all": measured(1.0), "static.format_clean": measured(1.0)}
+
+    criteria, _ = score(rubric_of(mixed), signals, omitted=OMIT)
+
+    assert [signal.signal for signal in criteria[1].signals] == ["static.format_clean"]
+    assert criteria[1].points == 10.0
+
+
+OMIT = frozenset({"load."})

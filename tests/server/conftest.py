@@ -1,9 +1,11 @@
-"""The service under test in-process: a real migrated SQLite database, no broker needed.
+"""The service under test in-process, on a real migrated database, with no broker needed.
 
+Every test runs on SQLite (the embedded default) and, in the full tier, on PostgreSQL too.
 Migrations run once into a template database; each test gets its own copy of it.
 """
 
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,9 +20,11 @@ from assay.config import Settings
 from assay.server import migrate
 from assay.server.accounts import security
 from assay.server.app import create_app
-from assay.server.db import sessions
+from assay.server.db import engine_for, sessions
+from tests.servers import Postgres
 
 ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = "assay_template"
 
 
 @pytest.fixture(autouse=True)
@@ -32,20 +36,44 @@ def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "assay.db"
     migrate.upgrade(f"sqlite:///{path}")
     return path
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    server = Postgres().boot()
+    server.psql(f"CREATE DATABASE {TEMPLATE}")
+    migrate.upgrade(server.url(TEMPLATE))
+    yield server
+    server.remove()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.servers)])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh copy of the migrated template, on each kind of database."""
+    if request.param == "sqlite":
+        path = tmp_path / "assay.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    server: Postgres = request.getfixturevalue("postgres")
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    server.psql(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+    url = server.url(name)
+    yield url
+    engine_for(url).dispose()
+    server.psql(f"DROP DATABASE {name} WITH (FORCE)")
+
+
 @pytest.fixture
-def settings(tmp_path: Path, template_db: Path) -> Settings:
-    database = tmp_path / "assay.db"
-    shutil.copy(template_db, database)
+def settings(tmp_path: Path, database: str) -> Settings:
     return Settings(
         root=ROOT,
         data_dir=tmp_path,
-        database_url=f"sqlite:///{database}",
+        database_url=database,
         broker_url="memory://",
         secret_key=SecretStr("test-signing-key-that-is-long-enough-for-hs256"),
         uploads_per_hour=3,

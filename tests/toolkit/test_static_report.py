@@ -188,3 +188,110 @@ def test_ruff_findings_and_files_to_reformat_are_listed(tmp_path, monkeypatch):
     measured = static_report.measure(tmp_path, config)
     assert measured["unformatted"] == ["module.py"]
     assert "F401" in {finding["code"] for finding in measured["findings"]}
+
+
+# noqa: a named exception on its line is honoured; a blanket one is not, and is listed
+
+
+def measured(tmp_path, monkeypatch, files: dict[str, str]) -> dict:
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}:{os.environ['PATH']}")
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return static_report.measure(tmp_path, SCRIPT.parent / "lint.toml")
+
+
+def codes(report: dict) -> list[str]:
+    return [finding["code"] for finding in report["findings"]]
+
+
+def test_a_noqa_naming_the_code_on_its_line_excuses_that_finding(tmp_path, monkeypatch):
+    report = measured(tmp_path, monkeypatch, {"m.py": '"""Doc."""\n\nimport os  # noqa: F401\n'})
+
+    assert "F401" not in codes(report)
+    assert report["excused_by_noqa"] == 1
+    assert report["blanket_noqa"] == []
+
+
+def test_a_noqa_naming_another_code_excuses_nothing(tmp_path, monkeypatch):
+    report = measured(tmp_path, monkeypatch, {"m.py": '"""Doc."""\n\nimport os  # noqa: E501\n'})
+
+    assert "F401" in codes(report)
+    assert report["excused_by_noqa"] == 0
+
+
+def test_a_bare_noqa_excuses_nothing_and_lists_the_file(tmp_path, monkeypatch):
+    report = measured(tmp_path, monkeypatch, {"m.py": '"""Doc."""\n\nimport os  # noqa\n'})
+
+    assert "F401" in codes(report)
+    assert report["blanket_noqa"] == ["m.py"]
+
+
+def test_a_file_wide_ruff_noqa_excuses_nothing_and_lists_the_file(tmp_path, monkeypatch):
+    report = measured(tmp_path, monkeypatch, {"m.py": '# ruff: noqa\n"""Doc."""\n\nimport os\n'})
+
+    assert "F401" in codes(report)
+    assert report["blanket_noqa"] == ["m.py"]
+
+
+@pytest.mark.parametrize(
+    ("line", "allowed"),
+    [
+        ("import os  # noqa: F401", {"F401"}),
+        ("x = 1  # NOQA:e501,F401", {"E501", "F401"}),
+        ("x = 1  # noqa: S105 S106", {"S105", "S106"}),
+        ("x = 1  # noqa", set()),
+        ("x = 1", set()),
+    ],
+)
+def test_the_codes_a_noqa_comment_names(line, allowed):
+    assert static_report.allowed_codes(line) == allowed
+
+
+@pytest.mark.parametrize(
+    ("text", "blanket"),
+    [
+        ("import os  # noqa\n", True),
+        ("# ruff: noqa\n", True),
+        ("# flake8: noqa\n", True),
+        ("import os  # noqa: F401\n", False),
+        ("x = '# noqa: F401'\n", False),
+        ("x = 1\n", False),
+    ],
+)
+def test_which_comments_are_blanket_noqa(text, blanket):
+    assert static_report.blanket_noqa(text) is blanket
+
+
+# sources that do not parse
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x = " + "-" * 100_000 + "1\n",
+        "x = a" + " + a" * 200_000 + "\n",
+        "x = 1\0\n",
+        "[" * 300 + "]" * 300 + "\n",
+        "def broken(:\n",
+    ],
+)
+def test_a_module_that_does_not_parse_is_a_syntax_error_not_a_crash(text):
+    assert isinstance(static_report.parse(text, "app/deep.py"), str)
+
+
+def test_deeply_nested_and_nul_sources_are_listed_as_syntax_errors(tmp_path, monkeypatch):
+    files = {"nul.py": "x = 1\0\n", "ok.py": '"""Doc."""\n'}
+
+    report = measured(tmp_path, monkeypatch, files)
+
+    assert [error.split(":")[0] for error in report["syntax_errors"]] == ["nul.py"]
+
+
+def test_ruff_crashing_on_a_source_is_a_failure_of_the_tool_not_zero_findings(
+    tmp_path, monkeypatch
+):
+    # ruff overflows its stack on this file: its findings on the others must not vanish
+    files = {"deep.py": "x = " + "-" * 100_000 + "1\n", "m.py": '"""Doc."""\n\nimport os\n'}
+
+    with pytest.raises(SystemExit, match="ruff check failed"):
+        measured(tmp_path, monkeypatch, files)

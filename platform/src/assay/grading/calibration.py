@@ -79,9 +79,14 @@ def flaky_tests(references: list[Report]) -> list[str]:
 
 
 def _steady_parts(report: Report) -> dict[str, tuple[tuple[str, float], ...]]:
-    """Each criterion's signal fractions and gate, load measurements aside."""
+    """Each scored criterion's signal fractions and gate, load measurements aside.
+
+    A criterion a run left unscored (only load signals, load not measured) has nothing to compare.
+    """
     parts = {}
     for criterion in report.criteria:
+        if criterion.points is None:
+            continue
         values = [
             (signal.signal, signal.fraction)
             for signal in criterion.signals

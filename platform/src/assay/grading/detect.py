@@ -121,7 +121,9 @@ def declared_requirements(tree: Tree) -> set[str]:
                 project = tomllib.loads(text).get("project", {})
             except tomllib.TOMLDecodeError:
                 project = {}
-            lines += [str(item) for item in project.get("dependencies", [])]
+            dependencies = project.get("dependencies") if isinstance(project, dict) else None
+            if isinstance(dependencies, list):
+                lines += [str(item) for item in dependencies]
     return requirements.names(lines)
 
 

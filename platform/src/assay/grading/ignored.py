@@ -44,6 +44,9 @@ CONFIG_FILES = {
     ".coveragerc": "coverage",
     "ruff.toml": "ruff",
     ".ruff.toml": "ruff",
+    ".gitignore": "ruff",  # ruff lints every file it is given, whatever the ignore files say
+    ".ignore": "ruff",
+    ".importlinter": "import-linter",
 }
 PYPROJECT_TOOLS = {"pytest": "pytest", "coverage": "coverage", "ruff": "ruff"}
 SETUP_CFG_SECTIONS = {"tool:pytest": "pytest", "coverage:run": "coverage"}
@@ -66,6 +69,8 @@ def _pyproject_tools(text: str) -> list[str]:
     try:
         tools = tomllib.loads(text).get("tool", {})
     except tomllib.TOMLDecodeError:
+        return []
+    if not isinstance(tools, dict):
         return []
     return [name for key, name in PYPROJECT_TOOLS.items() if key in tools]
 

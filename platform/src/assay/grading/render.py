@@ -1,7 +1,12 @@
-"""Show a report in a terminal: the live stage view, then every criterion with its evidence."""
+"""Show a report in a terminal: the live stage view, then every criterion with its evidence.
+
+What a report says comes from tools and submissions (test ids like ``test_x[a-b]``, messages
+quoting a response): it is shown as plain :class:`Text`, never read as rich markup.
+"""
 
 from rich.console import Console, Group
 from rich.live import Live
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -37,7 +42,7 @@ class LiveStages:
         self._live.update(self._render())
 
     def _render(self) -> Table:
-        table = Table(title=self._title, title_justify="left", expand=False)
+        table = Table(title=escape(self._title), title_justify="left", expand=False)
         table.add_column("stage")
         table.add_column("status")
         table.add_column("time", justify="right")
@@ -46,7 +51,7 @@ class LiveStages:
             running = stage.summary == "running"
             label, style = ("running", "cyan") if running else STATUS_STYLE[stage.status]
             seconds = "" if running else f"{stage.seconds:.1f}s"
-            table.add_row(stage.name, Text(label, style=style), seconds, stage.summary)
+            table.add_row(Text(stage.name), Text(label, style=style), seconds, Text(stage.summary))
         return table
 
 
@@ -58,7 +63,7 @@ def _criteria_table(report: Report) -> Table:
     for criterion in report.criteria:
         if criterion.points is None:
             why = "manual: awaiting a reviewer" if criterion.manual else "not measured in this run"
-            table.add_row(criterion.title, f"-/{criterion.weight:g}", why)
+            table.add_row(Text(criterion.title), f"-/{criterion.weight:g}", why)
             continue
         lines = [
             f"{signal.fraction:>4.0%} x{signal.weight:g}  {signal.signal}: {signal.note}"
@@ -69,7 +74,9 @@ def _criteria_table(report: Report) -> Table:
                 f"x {criterion.gate.value:.2f} gate {criterion.gate.signal}: {criterion.gate.note}"
             )
         table.add_row(
-            criterion.title, f"{criterion.points:g}/{criterion.weight:g}", "\n".join(lines)
+            Text(criterion.title),
+            f"{criterion.points:g}/{criterion.weight:g}",
+            Text("\n".join(lines)),
         )
     return table
 
@@ -83,19 +90,16 @@ def _failed_tests(report: Report) -> Table | None:
     table.add_column("why", overflow="fold")
     for test in failed:
         name = test.id.rsplit("::", 1)[-1] + ("" if test.visible else " (reviewer-only)")
-        table.add_row(
-            name,
-            (test.message or test.outcome).splitlines()[0][:160] if test.message else test.outcome,
-        )
+        why = test.message.splitlines()[0][:160] if test.message else test.outcome
+        table.add_row(Text(name), Text(why))
     return table
 
 
 def show_report(console: Console, report: Report) -> None:
-    heading = f"{report.submission}  [run {report.run_id}]"
+    heading = escape(f"{report.submission}  [run {report.run_id}]")
     if report.outcome is Outcome.error:
-        console.print(
-            Panel(f"[red]Not graded: the platform failed.[/red]\n{report.error}", title=heading)
-        )
+        message = Text("Not graded: the platform failed.", style="red")
+        console.print(Panel(Text("\n").join([message, Text(report.error or "")]), title=heading))
         return
     parts: list[Table | Text] = []
     detection = report.detection

@@ -123,13 +123,15 @@ def _ruff(args: list[str], root: Path, config: Path) -> list[dict[str, object]]:
     argv = ["ruff", *args, "--config", str(config), "--config", first_party]
     argv += ["--no-cache", "--output-format", "json"]
     done = subprocess.run([*argv, str(root)], capture_output=True, text=True, check=False)
+    failed = SystemExit(f"ruff {args[0]} failed ({done.returncode}): {done.stderr[-2000:]}")
+    # Syntax errors exit 2 with findings; a ruff that crashed (a stack overflow on deeply
+    # nested source aborts it) wrote nothing, and its silence is not "no findings".
+    if done.returncode not in (0, 1, 2):
+        raise failed
     try:
         findings: list[dict[str, object]] = json.loads(done.stdout or "[]")
     except ValueError:
-        # Syntax errors exit 2 with findings; anything that is not JSON is ruff failing.
-        raise SystemExit(
-            f"ruff {args[0]} failed ({done.returncode}): {done.stderr[-2000:]}"
-        ) from None
+        raise failed from None
     return findings
 
 

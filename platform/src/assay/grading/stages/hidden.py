@@ -21,6 +21,8 @@ HEALTHY_ONLY = "not degraded"
 DEGRADED_ONLY = "degraded"
 COLLECT_DEADLINE_S = 60
 PHASES = ("setup", "call", "teardown")
+# pytest's exit statuses that say pytest itself failed, whatever the tests did.
+PYTEST_FAILED = {2: "interrupted", 3: "internal error", 4: "usage error"}
 Event = dict[str, Any]
 
 
@@ -32,6 +34,7 @@ class Outcomes:
     results: dict[str, dict[str, Event]] = field(default_factory=dict)
     collect_errors: list[Event] = field(default_factory=list)
     finished: bool = False
+    exit_status: int | None = None
 
 
 def parse_events(text: str) -> list[Event]:
@@ -66,6 +69,7 @@ def check_events(events: list[Event], *, expected: list[str] | None) -> Outcomes
             _record(outcomes, event, collected_seen)
         elif kind == "finished":
             outcomes.finished = True
+            outcomes.exit_status = event.get("exitstatus")
         else:
             raise PlatformError(f"hidden results: unknown event {kind!r}")
     if collected_seen > 1:
@@ -82,6 +86,11 @@ def check_events(events: list[Event], *, expected: list[str] | None) -> Outcomes
     unknown = sorted(set(outcomes.results) - set(ids))
     if unknown:
         raise PlatformError(f"hidden results for tests never collected: {unknown[:5]}")
+    status = outcomes.exit_status
+    if isinstance(status, int) and status in PYTEST_FAILED and not outcomes.collect_errors:
+        raise PlatformError(
+            f"hidden results: pytest ended with exit status {status} ({PYTEST_FAILED[status]})"
+        )
     return outcomes
 
 
