@@ -8,7 +8,7 @@ FAST := not docker and not servers
 # (a host-wide lock), and tests sharing a costly fixture stay on one worker (loadgroup).
 WORKERS ?= 2
 
-.PHONY: bootstrap venv demo test test-fast bench lint
+.PHONY: bootstrap venv demo serve test test-fast bench lint
 
 bootstrap:
 	bash scripts/bootstrap.sh
@@ -18,6 +18,9 @@ venv:
 
 demo: bootstrap
 	$(VENV)/assay demo
+
+serve: bootstrap
+	bash scripts/serve.sh
 
 test: bootstrap
 	$(VENV)/pytest -n $(WORKERS) --dist loadgroup tests

@@ -11,7 +11,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DOCKERD_LOG="${ASSAY_DOCKERD_LOG:-/var/log/assay-dockerd.log}"
 DOCKERD_WAIT_S=30
 VENV_PACKAGES=(make python3 python3-venv python3-pip ca-certificates)
-APT_PACKAGES=("${VENV_PACKAGES[@]}" docker.io debootstrap postgresql redis-server)
+APT_PACKAGES=(
+    "${VENV_PACKAGES[@]}" docker.io docker-compose debootstrap postgresql redis-server
+)
 VENV="$ROOT/.venv"
 STAMP="$VENV/.assay-inputs.sha256"
 # The platform, and the sandbox's own tools for the local backend (tests exercise both).

@@ -1,5 +1,7 @@
 """What an operator and a load balancer read: health, readiness, metrics, the API's contract."""
 
+import pytest
+
 from assay.server.accounts.models import Role
 from tests.server.builders import SMALL_APP, headers, make_user, tar_gz, upload
 
@@ -48,3 +50,18 @@ def test_an_unknown_path_is_a_problem_json_404(client):
 
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_a_write_the_database_refuses_is_a_503_and_nothing_is_kept(client, session, settings):
+    """SQLite's read-only mode stands in for a database gone; PostgreSQL restarts are tested
+    for real in the full tier."""
+    auth = headers(client, make_user(session, Role.reviewer))
+    path = settings.database_url.removeprefix("sqlite:///")
+    settings.database_url = f"sqlite:///file:{path}?mode=ro&uri=true"
+
+    response = client.post("/api/v1/tokens", json={"name": "ci"}, headers=auth)
+
+    assert response.status_code == 503
+    assert response.headers["retry-after"]
+    assert "nothing was changed" in response.json()["detail"]

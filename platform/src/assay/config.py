@@ -1,6 +1,7 @@
 """Settings read from the environment (prefix ``ASSAY_``), for the engine and the service."""
 
 import secrets
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -32,6 +33,7 @@ class Settings(BaseSettings):
     cache_dir: Path = Path.home() / ".cache" / "assay"
     baseline_max_age_s: int = 6 * 3600
     output_cap_bytes: int = 256 * 1024
+    lock_dir: Path = Path(tempfile.gettempdir())
 
     # the service; SQLite under data_dir unless a database URL is given
     data_dir: Path = DATA_DIR
@@ -46,6 +48,7 @@ class Settings(BaseSettings):
     heartbeat_s: float = 10.0
     stale_after_s: float = 90.0
     sweep_every_s: float = 30.0
+    redispatch_after_s: float = 15 * 60
     max_deliveries: int = 3
     grading_time_limit_s: int = 50 * 60
 

@@ -31,7 +31,11 @@ def installed_packages() -> frozenset[str]:
 def open_sandbox(settings: Settings, kind: SandboxKind, say: Callable[[str], None]) -> Sandbox:
     if kind == "local":
         say(f"WARNING: {LOCAL_WARNING}")
-        return LocalSandbox(output_cap=settings.output_cap_bytes, packages=installed_packages())
+        return LocalSandbox(
+            output_cap=settings.output_cap_bytes,
+            packages=installed_packages(),
+            lock_dir=settings.lock_dir,
+        )
     client = docker_backend.connect()
     reaped = docker_backend.reap(client)
     if reaped:
@@ -43,4 +47,5 @@ def open_sandbox(settings: Settings, kind: SandboxKind, say: Callable[[str], Non
         image_id=image.id,
         output_cap=settings.output_cap_bytes,
         packages=locked_packages(settings.docker_dir / "runtime" / "requirements.lock"),
+        lock_dir=settings.lock_dir,
     )

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import docker
@@ -36,7 +36,7 @@ from assay import tree
 from assay.errors import SandboxError
 from assay.sandbox import cgroup, infra
 from assay.sandbox.limits import MIB, Limits
-from assay.sandbox.locks import host_lock
+from assay.sandbox.locks import LOCK_DIR, host_lock
 from assay.sandbox.output import CappedOutput
 from assay.sandbox.pod import (
     SIGXFSZ_EXIT,
@@ -485,10 +485,11 @@ class DockerSandbox:
     image_id: str
     output_cap: int
     packages: frozenset[str] = frozenset()
+    lock_dir: Path = LOCK_DIR
     name: str = "docker"
 
     def pod(self, spec: PodSpec) -> contextlib.AbstractContextManager[DockerPod]:
         return docker_pod(self.client, image=self.image, output_cap=self.output_cap, spec=spec)
 
     def load_window(self) -> contextlib.AbstractContextManager[None]:
-        return host_lock("load")
+        return host_lock("load", folder=self.lock_dir)

@@ -69,7 +69,7 @@ def ensure_runtime_image(client: docker.DockerClient, settings: Settings, log: L
             raise ImageError(f"runtime image {settings.runtime_image!r} does not exist")
         return RuntimeImage(tag=settings.runtime_image, id=image_id)
 
-    with _build_lock(log):
+    with _build_lock(settings, log):
         base = _resolve_base(client, settings, log)
         base_id = _local_id(client, base)
         if base_id is None:
@@ -98,10 +98,12 @@ def _remove_superseded(client: docker.DockerClient, *, keep: str, log: Log) -> N
                     log(f"kept {tag}: still in use")
 
 
-def _build_lock(log: Log) -> AbstractContextManager[None]:
+def _build_lock(settings: Settings, log: Log) -> AbstractContextManager[None]:
     """One builder per host, so that concurrent callers build an image once."""
     return host_lock(
-        "images", waiting=lambda: log("waiting for another process that is building the images")
+        "images",
+        folder=settings.lock_dir,
+        waiting=lambda: log("waiting for another process that is building the images"),
     )
 
 

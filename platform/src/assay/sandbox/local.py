@@ -26,7 +26,7 @@ from assay.errors import SandboxError
 from assay.sandbox import infra
 from assay.sandbox.cgroup import LocalGroup
 from assay.sandbox.limits import MIB
-from assay.sandbox.locks import host_lock
+from assay.sandbox.locks import LOCK_DIR, host_lock
 from assay.sandbox.output import CappedOutput
 from assay.sandbox.pod import (
     SIGXFSZ_EXIT,
@@ -274,6 +274,7 @@ def local_pod(*, output_cap: int, spec: PodSpec) -> Iterator[LocalPod]:
 class LocalSandbox:
     output_cap: int
     packages: frozenset[str] = frozenset()
+    lock_dir: Path = LOCK_DIR
     name: str = "local"
     image: str = "local"
     image_id: str = "local"
@@ -282,4 +283,4 @@ class LocalSandbox:
         return local_pod(output_cap=self.output_cap, spec=spec)
 
     def load_window(self) -> contextlib.AbstractContextManager[None]:
-        return host_lock("load")
+        return host_lock("load", folder=self.lock_dir)

@@ -27,7 +27,11 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def get_session(settings: SettingsDep) -> Iterator[Session]:
-    """One unit of work per request: committed when the route succeeds, else rolled back."""
+    """One unit of work per request: committed when the route succeeds, else rolled back.
+
+    Its scope is the route function: the commit happens before the answer is sent (a failed
+    commit is the answer) and before any background task (a dispatch) runs.
+    """
     session = sessions(settings.database)()
     try:
         yield session
@@ -39,7 +43,7 @@ def get_session(settings: SettingsDep) -> Iterator[Session]:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def current_user(

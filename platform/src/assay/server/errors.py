@@ -6,11 +6,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
 from assay.errors import AssayError, TooManyRequests, Unauthorized
 
 MEDIA_TYPE = "application/problem+json"
+DATABASE_RETRY_S = 5
 
 
 def problem(request: Request, status: int, detail: str, **extra: Any) -> JSONResponse:
@@ -56,7 +58,14 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
     return response
 
 
+async def _database_down(request: Request, error: Exception) -> JSONResponse:
+    response = problem(request, 503, "the database is unavailable; nothing was changed: retry")
+    response.headers["Retry-After"] = str(DATABASE_RETRY_S)
+    return response
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(AssayError, _assay_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_down)

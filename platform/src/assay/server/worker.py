@@ -19,7 +19,6 @@ from assay.config import Settings, get_settings
 
 log = logging.getLogger(__name__)
 GRADING_QUEUE = "gradings"
-REDISPATCH_AFTER = timedelta(minutes=15)
 
 
 def configure(app: Celery, settings: Settings) -> None:
@@ -56,7 +55,7 @@ def _sweep_forever(settings: Settings) -> None:
             sent = runner.sweep(
                 settings,
                 lambda submission_id: tasks.dispatch(submission_id, settings),
-                redispatch_after=REDISPATCH_AFTER,
+                redispatch_after=timedelta(seconds=settings.redispatch_after_s),
             )
         except Exception:
             log.exception("sweep failed; trying again in %s s", settings.sweep_every_s)

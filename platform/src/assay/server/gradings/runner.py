@@ -7,6 +7,7 @@ through a short outage (a PostgreSQL restart) so that a finished grading is not 
 """
 
 import logging
+import os
 import socket
 import tempfile
 import threading
@@ -49,7 +50,8 @@ class Work:
 
 
 def worker_name() -> str:
-    return socket.gethostname()
+    """Which process grades: the host and the pid, as the pod's owner label says too."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def liveness(settings: Settings) -> service.Liveness:

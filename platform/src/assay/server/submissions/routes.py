@@ -105,7 +105,6 @@ async def upload(
         idempotency_key=idempotency_key,
         uploads_per_hour=settings.uploads_per_hour,
     )
-    session.commit()
     submission = accepted.submission
     if accepted.created:
         background.add_task(dispatch, submission.id, settings)
@@ -191,6 +190,5 @@ def regrade(
     """Grade the submission again; its earlier attempts stay in its history."""
     submission = service.visible(session, user, submission_id)
     service.requeue(session, submission)
-    session.commit()
     background.add_task(dispatch, submission.id, settings)
     return _read(submission, None, position=service.queue_position(session, submission))
