@@ -31,6 +31,7 @@ test-fast: venv
 bench: bootstrap
 	$(VENV)/python bench/suite_tiers.py
 	$(VENV)/python bench/sandbox_overhead.py
+	$(VENV)/python bench/service.py
 
 lint:
 	@test -x $(VENV)/ruff || { echo "lint: no $(VENV)/ruff; run make venv first" >&2; exit 1; }

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assay.errors import InvalidSubmission
-from assay.tree import Limits, pack, walk
+from assay.tree import Limits, pack, unpack, walk
 
 
 def write(root: Path, relative: str, text: str = "") -> Path:
@@ -202,3 +202,25 @@ def test_the_digest_ignores_what_is_never_packed(tmp_path):
     (tmp_path / "link").symlink_to("/etc/passwd")
 
     assert walk(tmp_path).digest() == before
+
+
+def test_unpacking_refuses_a_path_out_of_the_folder_even_without_the_data_filter(
+    tmp_path, monkeypatch
+):
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        archive.addfile(tarfile.TarInfo("../escaped.py"), io.BytesIO(b""))
+    monkeypatch.delattr(tarfile, "data_filter")
+
+    with pytest.raises(InvalidSubmission, match="out of its folder"):
+        unpack(buffer.getvalue(), tmp_path / "out")
+
+    assert not (tmp_path / "escaped.py").exists()
+
+
+def test_unpacking_restores_what_packing_kept(tmp_path):
+    write(tmp_path / "src", "app/main.py", "app = 1\n")
+
+    unpack(pack(walk(tmp_path / "src")), tmp_path / "copy")
+
+    assert (tmp_path / "copy" / "app" / "main.py").read_text() == "app = 1\n"

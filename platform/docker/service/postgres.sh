@@ -10,6 +10,7 @@ if [ ! -s "$DATA/PG_VERSION" ]; then
     initdb -D "$DATA" -U assay --pwfile=/tmp/pwfile --auth-host=scram-sha-256 \
         --auth-local=peer -E UTF8 >/dev/null
     rm -f /tmp/pwfile
+    echo "CREATE DATABASE assay OWNER assay" | postgres --single -D "$DATA" postgres >/dev/null
 fi
 exec postgres -D "$DATA" -c listen_addresses=127.0.0.1 -c "port=$ASSAY_PG_PORT" \
     -c unix_socket_directories=/tmp

@@ -111,6 +111,13 @@ def _utf8(name: str) -> bool:
     return True
 
 
+def _unreadable(relative: PurePosixPath, error: OSError) -> InvalidSubmission:
+    """A tree the system will not list (a path past its length limit, no permission) is refused."""
+    shown = str(relative)
+    shown = shown if len(shown) <= 120 else f"{shown[:50]}...{shown[-50:]}"
+    return InvalidSubmission(f"{shown} could not be read: {error.strerror or error}")
+
+
 def walk(root: Path, limits: Limits = SUBMISSION_LIMITS) -> Tree:
     """List what a folder holds, in a stable order, refusing it over ``limits``."""
     if not root.is_dir():
@@ -122,14 +129,20 @@ def walk(root: Path, limits: Limits = SUBMISSION_LIMITS) -> Tree:
         folder, relative = pending.pop()
         if len(relative.parts) > limits.max_depth:
             raise InvalidSubmission(f"{relative} is nested deeper than {limits.max_depth} folders")
-        with os.scandir(folder) as scan:
-            children = list(scan)
+        try:
+            with os.scandir(folder) as scan:
+                children = list(scan)
+        except OSError as error:
+            raise _unreadable(relative, error) from error
         for child in children:
             name = relative / child.name
             if not _utf8(child.name):
                 tree.left_out.append(f"{os.fsencode(child.name)!r} (the name is not UTF-8)")
                 continue
-            info = child.stat(follow_symlinks=False)
+            try:
+                info = child.stat(follow_symlinks=False)
+            except OSError as error:
+                raise _unreadable(name, error) from error
             is_dir = stat.S_ISDIR(info.st_mode)
             if _skipped(child.name, is_dir):
                 continue
@@ -170,6 +183,29 @@ def pack(tree: Tree) -> bytes:
             with entry.path.open("rb") as handle:
                 tar.addfile(info, handle)
     return buffer.getvalue()
+
+
+def unpack(data: bytes, destination: Path) -> None:
+    """Extract a tar with tarfile's ``data`` filter (no links out, no devices, no absolute
+    paths). Pythons before 3.11.4 (Debian bookworm's 3.11.2) lack the filter: there the same
+    refusals are made member by member first."""
+    destination.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+        if hasattr(tarfile, "data_filter"):
+            archive.extractall(destination, filter="data")
+            return
+        members = archive.getmembers()
+        for member in members:
+            _refuse_unsafe(member)
+        archive.extractall(destination, members=members)  # noqa: S202 - each one checked above
+
+
+def _refuse_unsafe(member: tarfile.TarInfo) -> None:
+    path = PurePosixPath(member.name)
+    if path.is_absolute() or ".." in path.parts:
+        raise InvalidSubmission(f"the archive holds a path out of its folder: {member.name!r}")
+    if not (member.isfile() or member.isdir()):
+        raise InvalidSubmission(f"the archive holds a link or a device: {member.name!r}")
 
 
 def digest(root: Path, limits: Limits = PROBLEM_LIMITS) -> str:

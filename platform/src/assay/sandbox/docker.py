@@ -66,6 +66,8 @@ INFRA_LIMITS = Limits(memory_mb=512, cpus=1.0, pids=128, tmpfs_mb=512)
 TESTER_LIMITS = Limits(memory_mb=1024, cpus=1.0, pids=256, tmpfs_mb=256, nofile=10240)
 PAUSE_LIMITS = Limits(memory_mb=32, pids=8, tmpfs_mb=16)
 GRADER_TMPFS_MB = 64
+SELFTEST_SCRATCH = PATHS.scratch / "selftest"  # where the own-tests stage keeps its records
+SELFTEST_SCRATCH_MB = 64
 KILL_GRACE_S = 5
 HOST_SLACK_S = 15
 READ_CAP = 16 * MIB
@@ -256,6 +258,9 @@ class DockerPod:
             tmpfs={
                 **grader_tmpfs,
                 "/work": _work_tmpfs(len(spec.submission), uid=APP_UID, extra_mb=64),
+                # The own tests' results and coverage get room of their own: tests that fill
+                # /tmp do not take the grader's records with them.
+                str(SELFTEST_SCRATCH): _work_tmpfs(0, uid=APP_UID, extra_mb=SELFTEST_SCRATCH_MB),
             },
         )
         self._load("selftest", PATHS.toolkit, toolkit, user=ROOT_USER)

@@ -32,6 +32,8 @@ OFFLINE_BASE = "assay-base:bookworm"
 PULL_TIMEOUT_S = 60.0
 TAIL_LINES = 30
 CONTEXT_FILES = ("Dockerfile", "requirements.lock")
+SERVICE_TAG = "assay-service:latest"
+PROBLEM_FOLDERS = ("problems", "starter-code", "evaluation", "examples")
 DEBIAN_CA = "/etc/ssl/certs/ca-certificates.crt"
 
 Log = Callable[[str], None]
@@ -186,9 +188,24 @@ def _build_runtime(
     client: docker.DockerClient, settings: Settings, base: str, tag: str, log: Log
 ) -> str:
     """Build the runtime image on a base and return its id."""
+    runtime_dir = settings.docker_dir / "runtime"
+    context = _build_context([(runtime_dir / name, name) for name in CONTEXT_FILES])
+    return _build(client, context, tag=tag, base=base, log=log)
+
+
+def _build(
+    client: docker.DockerClient,
+    context: io.BytesIO,
+    *,
+    tag: str,
+    base: str,
+    log: Log,
+    dockerfile: str = "Dockerfile",
+) -> str:
     chunks = client.api.build(
-        fileobj=_build_context(settings),
+        fileobj=context,
         custom_context=True,
+        dockerfile=dockerfile,
         tag=tag,
         buildargs={"BASE_IMAGE": base},
         network_mode="host",
@@ -207,18 +224,45 @@ def _build_runtime(
     return image_id
 
 
-def _build_context(settings: Settings) -> io.BytesIO:
-    """Pack the runtime folder's inputs, plus the host's CA bundle, as a build context."""
-    runtime_dir = settings.docker_dir / "runtime"
+def _build_context(inputs: list[tuple[Path, str]]) -> io.BytesIO:
+    """Pack files and folders (caches left out), plus the host's CA bundle, as a context."""
     context = io.BytesIO()
     with tarfile.open(fileobj=context, mode="w", dereference=True) as tar:
-        for name in CONTEXT_FILES:
-            tar.add(runtime_dir / name, arcname=name)
+        for path, arcname in inputs:
+            tar.add(path, arcname=arcname, filter=_no_caches)
         ca_bundle = _host_ca_bundle()
         if ca_bundle is not None:
             tar.add(ca_bundle, arcname="build-ca.pem")
     context.seek(0)
     return context
+
+
+def _no_caches(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
+    parts = set(Path(info.name).parts)
+    return None if parts & {"__pycache__", ".pytest_cache", ".mypy_cache"} else info
+
+
+def build_service_image(client: docker.DockerClient, settings: Settings, log: Log) -> str:
+    """Build the service image (API, workers, and the compose file's PostgreSQL and Redis)
+    on the same base as the runtime image; the host's CA bundle goes in, as for the runtime."""
+    with _build_lock(settings, log):
+        base = _resolve_base(client, settings, log)
+        root = settings.root
+        inputs = [
+            (root / "platform" / "pyproject.toml", "platform/pyproject.toml"),
+            (root / "platform" / "src", "platform/src"),
+            (root / "platform" / "docker", "platform/docker"),
+            *((root / name, name) for name in PROBLEM_FOLDERS),
+        ]
+        log(f"building {SERVICE_TAG} on {base}")
+        return _build(
+            client,
+            _build_context(inputs),
+            tag=SERVICE_TAG,
+            base=base,
+            log=log,
+            dockerfile="platform/docker/service/Dockerfile",
+        )
 
 
 def _host_ca_bundle() -> Path | None:

@@ -7,7 +7,6 @@ Locust, uvicorn) from the Python environment Assay runs in.
 """
 
 import contextlib
-import io
 import os
 import shlex
 import shutil
@@ -15,13 +14,13 @@ import signal
 import socket
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from assay import tree
 from assay.errors import SandboxError
 from assay.sandbox import infra
 from assay.sandbox.cgroup import LocalGroup
@@ -232,18 +231,12 @@ class LocalPod:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _unpack(data: bytes, destination: Path) -> None:
-    destination.mkdir(parents=True)
-    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        tar.extractall(destination, filter="data")
-
-
 @contextlib.contextmanager
 def local_pod(*, output_cap: int, spec: PodSpec) -> Iterator[LocalPod]:
     root = Path(tempfile.mkdtemp(prefix=f"assay-{spec.run_id}-"))
     root.chmod(0o755)  # PostgreSQL runs as its own user on a root CI runner
     for role in Role:
-        _unpack(spec.submission, root / role.value)
+        tree.unpack(spec.submission, root / role.value)
     (root / "home").mkdir()
     scratch = root / "scratch"
     scratch.mkdir()

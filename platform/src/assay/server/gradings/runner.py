@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from assay import Settings, grade, load_problem, open_sandbox
 from assay.errors import InvalidSubmission, PlatformError
 from assay.grading.report import Stage
-from assay.server.db import session_scope
+from assay.server.db import session_scope, utcnow
 from assay.server.gradings import service
 from assay.server.submissions import service as submissions
 from assay.server.submissions.archives import unpack_canonical
@@ -109,7 +109,7 @@ def _heartbeat(settings: Settings, attempt_id: str) -> Iterator[None]:
 
 def _progress(settings: Settings, attempt_id: str) -> Callable[[Stage], None]:
     def record(stage: Stage) -> None:
-        entry = stage.model_dump(mode="json", exclude={"log"})
+        entry = {**stage.model_dump(mode="json", exclude={"log"}), "at": utcnow().isoformat()}
         try:
             write(settings, lambda session: service.progress(session, attempt_id, entry), retries=1)
         except InfrastructureError:

@@ -112,8 +112,7 @@ def _unpack(data: bytes, destination: Path) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             archive.extractall(destination)  # noqa: S202 - every member was checked first
     else:
-        with tarfile.open(fileobj=io.BytesIO(data)) as archive:
-            archive.extractall(destination, filter="data")
+        tree.unpack(data, destination)
 
 
 def _root_of(folder: Path) -> Path:
@@ -141,5 +140,4 @@ def canonical(data: bytes) -> Canonical:
 
 def unpack_canonical(data: bytes, destination: Path) -> None:
     """Unpack a stored canonical tar for grading."""
-    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
-        archive.extractall(destination, filter="data")
+    tree.unpack(data, destination)

@@ -14,6 +14,7 @@ class StageRead(BaseModel):
     status: str
     seconds: float = 0.0
     summary: str = ""
+    at: datetime | None = Field(default=None, description="When the stage last reported.")
 
 
 class AttemptRead(BaseModel):
