@@ -51,6 +51,13 @@ class Reader(threading.Thread):
             time.sleep(0.005)
 
 
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 def _batch(client: httpx.Client, folder: Path, tag: str) -> list[str]:
     ids = []
     for number in range(BATCH):
@@ -127,7 +134,7 @@ def main() -> None:
         processes = [api]
         try:
             url = f"http://127.0.0.1:{port}"
-            wait_until(lambda: httpx.get(f"{url}/healthz").status_code == 200, what="the API")
+            wait_until(lambda: _answers(f"{url}/healthz"), what="the API")
             headers = {"Authorization": f"Bearer {token}"}
             table = Table(title="Service on this machine (quick gradings)", title_justify="left")
             for column in (
