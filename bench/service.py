@@ -23,7 +23,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assay.server import migrate  # noqa: E402 - after the repository joins the path
-from tests.servers import PASSWORD, Postgres, Process, Redis, assay, free_port, wait_until  # noqa: E402
+from tests.servers import (  # noqa: E402
+    PASSWORD,
+    Postgres,
+    Process,
+    Redis,
+    answers,
+    assay,
+    free_port,
+    wait_until,
+)
 
 BATCH = 6
 EMAIL = "bench@example.com"
@@ -49,13 +58,6 @@ class Reader(threading.Thread):
             self.client.get(self.path)
             self.latencies.append(time.perf_counter() - started)
             time.sleep(0.005)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def _batch(client: httpx.Client, folder: Path, tag: str) -> list[str]:
@@ -134,7 +136,7 @@ def main() -> None:
         processes = [api]
         try:
             url = f"http://127.0.0.1:{port}"
-            wait_until(lambda: _answers(f"{url}/healthz"), what="the API")
+            wait_until(lambda: answers(f"{url}/healthz"), what="the API")
             headers = {"Authorization": f"Bearer {token}"}
             table = Table(title="Service on this machine (quick gradings)", title_justify="left")
             for column in (

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
+
 from assay.sandbox import infra
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -38,6 +40,14 @@ def wait_until(ready: Callable[[], bool], *, what: str, timeout: float = READY_S
         if time.monotonic() > deadline:
             raise TimeoutError(f"{what} not ready within {timeout:g} s")
         time.sleep(0.2)
+
+
+def answers(url: str) -> bool:
+    """Whether an HTTP server answers 200 at ``url`` yet."""
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def _as_postgres(argv: list[str]) -> list[str]:

@@ -7,10 +7,9 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.servers import PASSWORD, assay, free_port, wait_until
+from tests.servers import PASSWORD, answers, assay, free_port, wait_until
 
 pytestmark = [pytest.mark.servers, pytest.mark.docker, pytest.mark.xdist_group("compose")]
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,18 +34,11 @@ def compose() -> Iterator[tuple[list[str], dict[str, str], str]]:
     subprocess.run([*command, "up", "-d", "--no-build"], env=env, check=True, timeout=300)
     url = f"http://127.0.0.1:{api_port}"
     try:
-        wait_until(lambda: _ready(url), what="the composed API", timeout=120)
+        wait_until(lambda: answers(f"{url}/readyz"), what="the composed API", timeout=120)
         yield command, env, url
     finally:
         subprocess.run([*command, "logs", "--tail", "40"], env=env, check=False)
         subprocess.run([*command, "down", "-v"], env=env, check=False, timeout=300)
-
-
-def _ready(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/readyz", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def test_the_composed_service_grades_the_book_reviews_reference(compose, tmp_path) -> None:

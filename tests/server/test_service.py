@@ -20,7 +20,16 @@ import pytest
 
 from assay.grading.report import Report
 from assay.server import migrate
-from tests.servers import PASSWORD, Postgres, Process, Redis, assay, free_port, wait_until
+from tests.servers import (
+    PASSWORD,
+    Postgres,
+    Process,
+    Redis,
+    answers,
+    assay,
+    free_port,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.servers, pytest.mark.docker, pytest.mark.xdist_group("book-reviews")]
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,19 +107,12 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     for process in (api, *workers):
         process.start()
     url = f"http://127.0.0.1:{port}"
-    wait_until(lambda: _answers(f"{url}/readyz"), what="the API")
+    wait_until(lambda: answers(f"{url}/readyz"), what="the API")
     yield Service(env, url, api, workers, postgres, redis, token)
     for process in (api, *workers):
         process.stop()
     redis.server.stop()
     postgres.remove()
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def _broken_submission(folder: Path, number: int) -> Path:

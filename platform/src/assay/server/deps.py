@@ -12,7 +12,7 @@ from assay.config import Settings
 from assay.errors import Unauthorized
 from assay.server.accounts import service as accounts
 from assay.server.accounts.models import Role, User
-from assay.server.db import sessions
+from assay.server.db import session_scope
 from assay.server.problems import service as problems
 
 bearer = HTTPBearer(auto_error=False, description="A sign-in access token or an API token")
@@ -32,15 +32,8 @@ def get_session(settings: SettingsDep) -> Iterator[Session]:
     Its scope is the route function: the commit happens before the answer is sent (a failed
     commit is the answer) and before any background task (a dispatch) runs.
     """
-    session = sessions(settings.database)()
-    try:
+    with session_scope(settings.database) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
