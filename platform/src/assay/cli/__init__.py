@@ -20,6 +20,7 @@ app.add_typer(images_app, name="images")
 problems_app = typer.Typer(no_args_is_help=True, help="The problems this repository ships.")
 problems_app.command("list")(problems.list_problems)
 problems_app.command("validate")(problems.validate)
+problems_app.command("export")(problems.export)
 app.add_typer(problems_app, name="problems")
 
 db_app = typer.Typer(no_args_is_help=True, help="The service's database.")

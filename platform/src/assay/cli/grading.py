@@ -1,5 +1,7 @@
 """``assay grade`` and ``assay demo``: grade folders on this machine and show the evidence."""
 
+import os
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +11,7 @@ from rich.table import Table
 from assay.catalog.loader import Problem, list_slugs, load_problem
 from assay.cli.output import EXIT_BELOW_MIN, EXIT_PLATFORM, console, err, reported, say
 from assay.config import SandboxKind, Settings, get_settings
+from assay.grading import github
 from assay.grading.junit import to_junit
 from assay.grading.pipeline import grade as grade_submission
 from assay.grading.render import LiveStages, show_report
@@ -45,6 +48,30 @@ def grade_one(
     return report
 
 
+class OutputFormat(StrEnum):
+    text = "text"
+    github = "github"
+
+
+def write_outputs(
+    report: Report, *, json_file: Path | None, junit_file: Path | None, min_score: float | None
+) -> None:
+    if json_file is not None:
+        json_file.write_text(report.model_dump_json(indent=2), encoding="utf-8")
+    if junit_file is not None:
+        junit_file.write_text(to_junit(report, min_score=min_score), encoding="utf-8")
+
+
+def for_github(report: Report) -> None:
+    """Annotations on stdout, where the runner reads them; the summary where it asks for one."""
+    for line in github.annotations(report):
+        print(line)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_file:
+        with Path(summary_file).open("a", encoding="utf-8") as handle:
+            handle.write(github.summary(report))
+
+
 def grade(
     path: Annotated[Path, typer.Argument(help="The submission folder.")],
     problem: Annotated[str, typer.Option("--problem", "-p", help="Problem slug.")],
@@ -55,6 +82,10 @@ def grade(
     min_score: Annotated[float | None, typer.Option(help="Exit 1 under this total.")] = None,
     sandbox: SandboxOption = None,
     seed: Annotated[int | None, typer.Option(help="Seed for randomized test data.")] = None,
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option("--format", help="github: also annotations and a step summary."),
+    ] = OutputFormat.text,
 ) -> None:
     """Grade PATH against a problem and print the score with its evidence."""
     settings = get_settings()
@@ -62,10 +93,9 @@ def grade(
         spec = load_problem(settings.root, problem)
         backend = open_sandbox(settings, sandbox or settings.sandbox, say)
         report = grade_one(settings, spec, backend, path.resolve(), seed=seed)
-    if json_file is not None:
-        json_file.write_text(report.model_dump_json(indent=2), encoding="utf-8")
-    if junit_file is not None:
-        junit_file.write_text(to_junit(report, min_score=min_score), encoding="utf-8")
+    write_outputs(report, json_file=json_file, junit_file=junit_file, min_score=min_score)
+    if output_format is OutputFormat.github:
+        for_github(report)
     if report.outcome is Outcome.error:
         raise typer.Exit(EXIT_PLATFORM)
     if min_score is not None and (report.total or 0.0) < min_score:

@@ -1,15 +1,18 @@
 """``assay problems``: list the shipped problems, and calibrate them."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
+from assay.catalog import bundle
 from assay.catalog.loader import list_slugs, load_problem
 from assay.cli.grading import SandboxOption, grade_one
 from assay.cli.output import EXIT_BELOW_MIN, console, reported, say
 from assay.config import get_settings
+from assay.errors import InvalidInput
 from assay.grading.calibration import (
     REFERENCE_MIN,
     RUNS,
@@ -36,6 +39,21 @@ def list_problems() -> None:
             spec = load_problem(settings.root, slug).spec
             table.add_row(spec.slug, spec.title, spec.version, spec.difficulty, spec.time_box)
     console.print(table)
+
+
+def export(
+    slug: Annotated[str, typer.Argument(help="The problem.")],
+    destination: Annotated[Path, typer.Argument(help="A new folder for the candidate's copy.")],
+) -> None:
+    """Write what a candidate gets: statement, starter, how to run and submit; nothing hidden."""
+    settings = get_settings()
+    with reported():
+        problem = load_problem(settings.root, slug)
+        try:
+            written = bundle.write(problem, destination)
+        except FileExistsError as error:
+            raise InvalidInput(str(error)) from error
+    console.print(f"wrote {len(written)} files to {destination}")
 
 
 def validate(

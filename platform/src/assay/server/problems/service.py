@@ -1,7 +1,5 @@
 """The problems a user may see, their statements as HTML, and what a candidate downloads."""
 
-import io
-import tarfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -9,13 +7,11 @@ from markdown_it import MarkdownIt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assay import tree
+from assay.catalog import bundle as candidate_bundle
 from assay.catalog.loader import Problem, list_slugs, load_problem
 from assay.config import Settings
 from assay.errors import NotFound
 from assay.server.accounts.models import Invitation, User
-
-STATEMENT = "README.md"
 
 
 @lru_cache
@@ -51,14 +47,5 @@ def statement_html(problem: Problem) -> str:
 
 
 def bundle(problem: Problem) -> bytes:
-    """A ``.tar.gz`` of the statement and the starter, under the problem's slug: what a
-    candidate gets, and nothing of the evaluation or the reference."""
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
-        if problem.statement.is_file():
-            archive.add(problem.statement, arcname=f"{problem.slug}/{STATEMENT}")
-        if problem.starter.is_dir():
-            for entry in tree.walk(problem.starter, tree.PROBLEM_LIMITS).files:
-                name = f"{problem.slug}/starter/{entry.relative}"
-                archive.add(entry.path, arcname=name, recursive=False)
-    return buffer.getvalue()
+    """The candidate's bundle as a ``.tar.gz``: never the evaluation or the reference."""
+    return candidate_bundle.archive(problem)
