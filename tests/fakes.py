@@ -168,7 +168,10 @@ def routes(**handlers: Handler) -> Handler:
 
 
 def healthy(command: Command) -> ExecResult:
-    return ok("200\n")
+    """The readiness probe: every port asked about answers HTTP 200."""
+    ports = [arg for arg in command.argv if arg.isdigit()]
+    answer = {"ports": dict.fromkeys(ports, "http 200"), "listening": sorted(map(int, ports))}
+    return ok(json.dumps(answer))
 
 
 def jsonl(events: Sequence[Mapping[str, Any]]) -> str:

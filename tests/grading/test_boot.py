@@ -74,10 +74,10 @@ def test_the_script_announces_what_it_runs():
 def test_a_process_runs_its_migration_then_its_command() -> None:
     process = ProcessSpec(name="users", command="serve users", port=8001, migrate="migrate users")
     launch = process_launch(process)
-    assert launch.health_url == "http://127.0.0.1:8001/health"
+    assert launch.port == 8001
     assert launch.script.splitlines()[-1] == "exec serve users"
     assert "migrate users" in launch.script
 
 
 def test_a_process_without_a_port_only_has_to_keep_running() -> None:
-    assert process_launch(ProcessSpec(name="worker", command="work")).health_url is None
+    assert process_launch(ProcessSpec(name="worker", command="work")).port is None

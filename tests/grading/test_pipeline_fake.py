@@ -2,6 +2,7 @@
 how every kind of failure ends a report."""
 
 import io
+import json
 import tarfile
 from pathlib import Path
 
@@ -13,7 +14,16 @@ from assay.grading.pipeline import NOT_HEALTHY, default_seed, grade
 from assay.grading.report import Outcome, Report, Stage, StageStatus
 from assay.sandbox.pod import AppState, ExecResult
 from tests.builders import PROBLEM_TOML, TESTS, submission, tiny_problem
-from tests.fakes import Command, FakeSandbox, failed, grading, hidden_suite, jsonl, own_tests
+from tests.fakes import (
+    Command,
+    FakeSandbox,
+    Handler,
+    failed,
+    grading,
+    hidden_suite,
+    jsonl,
+    own_tests,
+)
 
 EXITED = AppState(running=False, exit_code=1, logs="Traceback: no database, giving up")
 NO_FAULTS = PROBLEM_TOML.replace('[faults]\nstop = ["redis"]\n', "")
@@ -163,7 +173,7 @@ def test_an_app_that_exits_fails_boot_with_its_logs(tmp_path):
 
     boot = stage(report, "boot")
     assert boot.status is StageStatus.failed
-    assert boot.summary == "app exited with code 1 before it was healthy"
+    assert boot.summary == "app exited with code 1 before it answered"
     assert "giving up" in boot.log
 
 
@@ -480,3 +490,63 @@ def test_no_reference_is_measured_for_a_report_with_an_error(tmp_path):
 
     assert len(sandbox.pods) == 1
     assert report.load is not None and report.load.reference is None
+
+
+# Readiness: as a person checks
+
+
+def probe_answering(states: dict[str, str], listening: list[int]) -> Handler:
+    def answer(command: Command) -> ExecResult:
+        asked = [arg for arg in command.argv if arg.isdigit()]
+        ports = {port: states.get(port, "closed") for port in asked}
+        return ExecResult(0, json.dumps({"ports": ports, "listening": listening}), 0.01)
+
+    return answer
+
+
+def test_a_service_answering_500_on_its_port_is_up_and_graded(tmp_path):
+    probe = probe_answering({"8000": "http 500"}, [8000])
+
+    report = run(tmp_path, FakeSandbox(grading(TESTS, probe=probe)))
+
+    assert stage(report, "boot").status is StageStatus.passed
+    assert "8000 http 500" in stage(report, "boot").summary
+    assert stage(report, "hidden tests").status is not StageStatus.skipped
+
+
+def test_a_port_that_only_accepts_connections_is_up(tmp_path):
+    probe = probe_answering({"8000": "open"}, [8000])
+
+    report = run(tmp_path, FakeSandbox(grading(TESTS, probe=probe)))
+
+    assert stage(report, "boot").status is StageStatus.passed
+
+
+def test_a_lone_service_on_another_port_is_found_and_the_tests_go_there(tmp_path):
+    sandbox = FakeSandbox(grading(TESTS, probe=probe_answering({}, [5432, 6379, 8080])))
+
+    report = run(tmp_path, sandbox)
+
+    assert stage(report, "boot").status is StageStatus.passed
+    assert any("port 8080, not 8000" in note for note in report.detection.notes)
+    pod = sandbox.pods[0]
+    hidden = [
+        command
+        for command in pod.commands
+        if command.program == "hidden" and "--collect-only" not in command.argv
+    ]
+    assert {command.env["ASSAY_BASE_URL"] for command in hidden} == {"http://127.0.0.1:8080"}
+
+
+def test_a_service_that_never_listens_fails_boot_naming_what_listens(tmp_path):
+    problem = tiny_problem(
+        tmp_path, problem=PROBLEM_TOML.replace("startup_seconds = 5", "startup_seconds = 1")
+    )
+    sandbox = FakeSandbox(grading(TESTS, probe=probe_answering({}, [5432, 6379])))
+
+    report = run(tmp_path, sandbox, problem=problem)
+
+    boot = stage(report, "boot")
+    assert boot.status is StageStatus.failed
+    assert "never answered on port 8000" in boot.summary
+    assert "listening: 5432, 6379" in boot.summary

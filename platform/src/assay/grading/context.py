@@ -51,6 +51,11 @@ class Run:
     progress: Progress = field(default=lambda stage: None)
     measure_load: bool = True
     healthy: bool = False
+    app_port: int | None = None  # where the service was found, when not where expected
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.app_port or self.pod.endpoints.app_port}"
 
     def scratch(self, name: str) -> PurePosixPath:
         return self.pod.paths.scratch / name
@@ -81,7 +86,7 @@ class Run:
         ends = self.pod.endpoints
         services = self.problem.spec.services
         env = {
-            "ASSAY_BASE_URL": ends.app_url,
+            "ASSAY_BASE_URL": self.base_url,
             "ASSAY_SEED": str(self.seed),
             **{f"ASSAY_APP_{key}": value for key, value in self.service_env().items()},
         }

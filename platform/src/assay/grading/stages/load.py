@@ -43,7 +43,7 @@ def measure(run: Run) -> tuple[LoadTest, str]:
         str(run.pod.paths.evaluation / "locustfile.py"),
         "--headless",
         "--host",
-        run.pod.endpoints.app_url,
+        run.base_url,
         "--users",
         str(spec.users),
         "--spawn-rate",
