@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from assay.catalog.loader import Problem
 from assay.errors import PlatformError
+from assay.grading import configure
 from assay.grading.report import Report, Stage, StageStatus
 from assay.sandbox.infra import APP_DB, APP_ROLE, SELFTEST_DB
 from assay.sandbox.limits import Limits
@@ -25,9 +26,15 @@ def fill(template: str, values: dict[str, str]) -> str:
 
 
 def open_pod(
-    sandbox: Sandbox, problem: Problem, submission: bytes, run_id: str
+    sandbox: Sandbox,
+    problem: Problem,
+    submission: bytes,
+    run_id: str,
+    discovered: configure.Discovered | None = None,
 ) -> AbstractContextManager[Pod]:
-    """A pod for a packed submission with the problem's services, limits and evaluation."""
+    """A pod for a packed submission with the problem's services, limits and evaluation, and
+    the roles, databases and host names the submission expects."""
+    discovered = discovered or configure.Discovered()
     spec = PodSpec(
         run_id=run_id,
         submission=submission,
@@ -37,6 +44,8 @@ def open_pod(
         limits=Limits(**problem.spec.limits.model_dump()),
         app_port=problem.spec.app.port,
         fixed_ports=bool(problem.spec.processes),
+        logins=tuple(discovered.logins),
+        host_aliases=configure.aliases(discovered),
     )
     return sandbox.pod(spec)
 
@@ -52,6 +61,7 @@ class Run:
     measure_load: bool = True
     healthy: bool = False
     app_port: int | None = None  # where the service was found, when not where expected
+    discovered: configure.Discovered = field(default_factory=configure.Discovered)
 
     @property
     def base_url(self) -> str:
@@ -64,7 +74,33 @@ class Run:
         return str(self.pod.paths.toolkit / script)
 
     def service_env(self, *, database: str = APP_DB, redis_db: int = 0) -> dict[str, str]:
-        """The problem's environment for the candidate's code, filled in for this pod."""
+        """The candidate's environment: the problem's, filled in for this pod, and a value for
+        every other database or cache variable the submission reads."""
+        env, _ = self.configured_env(database=database, redis_db=redis_db)
+        return env
+
+    def configured_env(
+        self, *, database: str = APP_DB, redis_db: int = 0
+    ) -> tuple[dict[str, str], list[str]]:
+        """The environment, and a sentence for each value the grader inferred."""
+        given = self._problem_env(database, redis_db)
+        ends = self.pod.endpoints
+        pod = configure.Pod(
+            db_user=APP_ROLE,
+            db_password=ends.credentials.app_password,
+            db_host=ends.db_host,
+            db_port=ends.db_port,
+            db_name=database,
+            redis_host=ends.redis_host,
+            redis_port=ends.redis_port,
+            redis_db=redis_db,
+        )
+        inferred, notes = configure.environment(
+            self.discovered, pod, given=given, services=frozenset(self.problem.spec.services)
+        )
+        return {**inferred, **given}, notes
+
+    def _problem_env(self, database: str, redis_db: int) -> dict[str, str]:
         ends = self.pod.endpoints
         values = {
             "db_user": APP_ROLE,

@@ -16,7 +16,7 @@ from pathlib import Path
 from assay import tree
 from assay.catalog.loader import Problem
 from assay.errors import InvalidSubmission, PlatformError
-from assay.grading import baseline, scoring, signals
+from assay.grading import baseline, configure, scoring, signals
 from assay.grading.context import Progress, Run, open_pod
 from assay.grading.detect import detect
 from assay.grading.ignored import ignored
@@ -130,7 +130,8 @@ def grade(
         report.detection = detect(walked, entrypoint=entrypoint, packages=sandbox.packages)
         report.detection.left_out = walked.left_out
         report.detection.ignored = ignored(walked)
-        with open_pod(sandbox, problem, tree.pack(walked), run_id) as pod:
+        discovered = configure.discover(walked)
+        with open_pod(sandbox, problem, tree.pack(walked), run_id, discovered) as pod:
             run = Run(
                 problem=problem,
                 pod=pod,
@@ -139,6 +140,7 @@ def grade(
                 seed=seed,
                 progress=progress,
                 measure_load=measure_load,
+                discovered=discovered,
             )
             run_stages(run)
         report.error = _platform_errors(report)

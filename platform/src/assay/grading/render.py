@@ -105,6 +105,7 @@ def show_report(console: Console, report: Report) -> None:
     detection = report.detection
     lines = [
         *(f"note: {note}" for note in detection.notes),
+        *(f"configured: {item}" for item in detection.configuration),
         *(f"left out: {item}" for item in detection.left_out),
         *(f"ignored: {item}" for item in detection.ignored),
     ]

@@ -143,6 +143,7 @@ class Detection(BaseModel):
     notes: list[str] = []
     left_out: list[str] = []  # files not copied into the pod (links, devices, odd names)
     ignored: list[str] = []  # what the submission ships that the grader never reads
+    configuration: list[str] = []  # values the grader inferred for the submission's settings
 
 
 class SignalScore(BaseModel):
@@ -161,6 +162,16 @@ class Gate(BaseModel):
     note: str
 
 
+class CriterionReview(BaseModel):
+    """A reviewer's word on a criterion: a 1-5 score of a manual one, or points overriding
+    what the engine gave an automatic one (kept in ``automatic_points``)."""
+
+    kind: Literal["manual", "override"]
+    score: int | None = None
+    automatic_points: float | None = None
+    note: str = ""
+
+
 class CriterionScore(BaseModel):
     id: str
     title: str
@@ -170,6 +181,7 @@ class CriterionScore(BaseModel):
     points: float | None
     gate: Gate | None = None
     signals: list[SignalScore] = []
+    review: CriterionReview | None = None
 
 
 class Reproducibility(BaseModel):

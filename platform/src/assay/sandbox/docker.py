@@ -229,7 +229,9 @@ class DockerPod:
         toolkit = tree.pack(tree.walk(spec.toolkit, tree.PROBLEM_LIMITS))
         evaluation = tree.pack(tree.walk(spec.evaluation, tree.PROBLEM_LIMITS))
         sleep = ["sleep", "infinity"]
-        self._start("pause", sleep, user=NOBODY, limits=PAUSE_LIMITS)
+        # Names the submission gives its services resolve to the loopback for every container.
+        aliases = dict.fromkeys(spec.host_aliases, "127.0.0.1")
+        self._start("pause", sleep, user=NOBODY, limits=PAUSE_LIMITS, extra_hosts=aliases)
         if "postgres" in spec.services:
             self._start_postgres()
         if "redis" in spec.services:
@@ -265,7 +267,7 @@ class DockerPod:
         )
         self._load("selftest", PATHS.toolkit, toolkit, user=ROOT_USER)
         self._load("selftest", SOURCE, spec.submission, user=str(APP_UID))
-        self._wait_for_services(spec.services)
+        self._wait_for_services(spec.services, spec.logins)
 
     def _start_postgres(self) -> None:
         data = "/tmp/pg"
@@ -282,7 +284,9 @@ class DockerPod:
             shm_size="128m",
         )
 
-    def _wait_for_services(self, services: tuple[str, ...]) -> None:
+    def _wait_for_services(
+        self, services: tuple[str, ...], logins: tuple[infra.Login, ...]
+    ) -> None:
         port = str(self.endpoints.db_port)
         checks: dict[str, Callable[[], bool]] = {
             "postgres": lambda: (
@@ -305,6 +309,7 @@ class DockerPod:
                 socket_dir="/tmp",
                 port=self.endpoints.db_port,
                 credentials=self.endpoints.credentials,
+                logins=logins,
             )
             result = self._exec("postgres", argv, 30)
             if not result.ok:

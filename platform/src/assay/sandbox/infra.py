@@ -9,7 +9,10 @@ the candidate's role cannot even connect to. Passwords are new for every pod.
 import secrets
 from dataclasses import dataclass, field
 
-ADMIN = "postgres"
+ADMIN = "assay_admin"  # not "postgres": a submission may name that role for itself
+ADMIN_DB = "postgres"
+RESERVED_ROLES = frozenset({ADMIN, "app", "grader"})
+RESERVED_DATABASES = frozenset({"app", "selftest", "grader", "template0", "template1"})
 APP_ROLE = "app"
 APP_DB = "app"
 SELFTEST_DB = "selftest"
@@ -19,6 +22,15 @@ GRADER_DB = "grader"
 
 def _password() -> str:
     return secrets.token_hex(16)
+
+
+@dataclass(frozen=True)
+class Login:
+    """A role and its database that a submission names itself (a hard-coded URL)."""
+
+    user: str
+    password: str
+    database: str
 
 
 @dataclass(frozen=True)
@@ -68,14 +80,45 @@ def setup_statements(credentials: Credentials) -> list[str]:
         "IN ROLE pg_read_all_data, pg_read_all_stats",
         f"CREATE DATABASE {GRADER_DB} OWNER {GRADER_ROLE}",
         f"REVOKE ALL ON DATABASE {GRADER_DB} FROM PUBLIC",
-        f"REVOKE ALL ON DATABASE {ADMIN} FROM PUBLIC",
+        f"REVOKE ALL ON DATABASE {ADMIN_DB} FROM PUBLIC",
         "REVOKE ALL ON DATABASE template1 FROM PUBLIC",
     ]
 
 
-def psql_argv(psql: str, *, socket_dir: str, port: int, credentials: Credentials) -> list[str]:
-    argv = [psql, "-h", socket_dir, "-p", str(port), "-U", ADMIN, "-q", "-v", "ON_ERROR_STOP=1"]
-    for statement in setup_statements(credentials):
+def login_statements(logins: tuple[Login, ...]) -> list[str]:
+    """The submission's own roles, each owning its database and nothing else.
+
+    Names were checked to be plain identifiers and passwords to hold no quote; reserved names
+    (the pod's own) are left alone.
+    """
+    statements, roles, databases = [], set(), set()
+    for login in logins:
+        if login.user in RESERVED_ROLES or login.database in RESERVED_DATABASES:
+            continue
+        if login.user not in roles:
+            roles.add(login.user)
+            statements.append(f"CREATE ROLE \"{login.user}\" LOGIN PASSWORD '{login.password}'")
+        if login.database in databases:
+            continue
+        databases.add(login.database)
+        if login.database == ADMIN_DB:
+            statements.append(f'ALTER DATABASE {ADMIN_DB} OWNER TO "{login.user}"')
+        else:
+            statements.append(f'CREATE DATABASE "{login.database}" OWNER "{login.user}"')
+    return statements
+
+
+def psql_argv(
+    psql: str,
+    *,
+    socket_dir: str,
+    port: int,
+    credentials: Credentials,
+    logins: tuple[Login, ...] = (),
+) -> list[str]:
+    argv = [psql, "-h", socket_dir, "-p", str(port), "-U", ADMIN, "-d", ADMIN_DB]
+    argv += ["-q", "-v", "ON_ERROR_STOP=1"]
+    for statement in [*setup_statements(credentials), *login_statements(logins)]:
         argv += ["-c", statement]
     return argv
 

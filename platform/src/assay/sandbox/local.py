@@ -89,15 +89,15 @@ class LocalPod:
                 argv, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
 
-    def start_infra(self, services: tuple[str, ...]) -> None:
+    def start_infra(self, services: tuple[str, ...], logins: tuple[infra.Login, ...] = ()) -> None:
         if "postgres" in services:
-            self._start_postgres()
+            self._start_postgres(logins)
         if "redis" in services:
             argv = infra.redis_argv(port=self.endpoints.redis_port, folder=str(self.root))
             self._spawn("redis", argv, cwd=self.root, env=self._env())
             self._wait("redis", ["redis-cli", "-p", str(self.endpoints.redis_port), "ping"])
 
-    def _start_postgres(self) -> None:
+    def _start_postgres(self, logins: tuple[infra.Login, ...]) -> None:
         data = self.root / "pg"
         data.mkdir()
         if os.geteuid() == 0:
@@ -121,6 +121,7 @@ class LocalPod:
             socket_dir=str(data),
             port=port,
             credentials=self.endpoints.credentials,
+            logins=logins,
         )
         created = subprocess.run(_as_postgres(psql), capture_output=True, check=False)
         if created.returncode:
@@ -257,7 +258,7 @@ def local_pod(*, output_cap: int, spec: PodSpec) -> Iterator[LocalPod]:
         ),
     )
     try:
-        pod.start_infra(spec.services)
+        pod.start_infra(spec.services, spec.logins)
         yield pod
     finally:
         pod.close()

@@ -6,7 +6,7 @@ from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from assay.sandbox.infra import APP_DB, APP_ROLE, GRADER_DB, GRADER_ROLE, Credentials
+from assay.sandbox.infra import APP_DB, APP_ROLE, GRADER_DB, GRADER_ROLE, Credentials, Login
 from assay.sandbox.limits import Limits
 
 
@@ -157,6 +157,8 @@ class PodSpec:
     limits: Limits
     app_port: int = 8000
     fixed_ports: bool = False  # the submission's commands name their ports: keep them
+    logins: tuple[Login, ...] = ()  # roles and databases the submission names itself
+    host_aliases: tuple[str, ...] = ()  # names the submission gives its services: loopback
 
 
 class Sandbox(Protocol):

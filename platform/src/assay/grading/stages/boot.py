@@ -166,7 +166,11 @@ def boot(run: Run) -> None:
             stage.status = StageStatus.failed
             stage.summary = planned
             return
-        env = run.service_env()
+        env, inferred = run.configured_env()
+        run.report.detection.configuration = inferred + [
+            f"made role {login.user} with database {login.database} (named in {source})"
+            for login, source in run.discovered.logins.items()
+        ]
         for launch in planned:
             run.pod.start_app(launch.script, env, launch.name)
         _wait(run, stage, planned)
