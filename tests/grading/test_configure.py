@@ -174,3 +174,23 @@ def test_a_role_named_postgres_may_own_the_postgres_database() -> None:
         "CREATE ROLE \"postgres\" LOGIN PASSWORD 'postgres'",
         'ALTER DATABASE postgres OWNER TO "postgres"',
     ]
+
+
+def test_a_url_literal_given_to_create_engine_has_its_role_made(tmp_path):
+    code = "from sqlalchemy import create_engine\nengine = create_engine('postgresql://me:pw@db/shop')\n"
+
+    discovered = configure.discover(walk(write(tmp_path / "s", {"db.py": code})))
+
+    assert discovered.logins == {Login("me", "pw", "shop"): "db.py"}
+
+
+def test_a_settings_default_the_grader_overrides_makes_no_role(tmp_path):
+    code = (
+        "from pydantic_settings import BaseSettings\n\n"
+        "class Settings(BaseSettings):\n"
+        "    database_url: str = 'postgresql://books:books@localhost/books'\n"
+    )
+
+    discovered = configure.discover(walk(write(tmp_path / "s", {"config.py": code})))
+
+    assert discovered.logins == {}

@@ -157,6 +157,15 @@ def _env_call(node: ast.Call) -> tuple[str, str | None] | None:
     return name, _constant(node.args[1]) if len(node.args) > 1 else None
 
 
+def _engine_url(node: ast.Call) -> str | None:
+    """A URL literal given to ``create_engine``: hard-coded, so no variable can move it."""
+    func = node.func
+    called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if called in ("create_engine", "create_async_engine") and node.args:
+        return _constant(node.args[0])
+    return None
+
+
 def _python(discovered: Discovered, module: ast.Module, source: str) -> None:
     for node in ast.walk(module):
         if isinstance(node, ast.ClassDef) and _is_settings(node):
@@ -164,6 +173,8 @@ def _python(discovered: Discovered, module: ast.Module, source: str) -> None:
                 discovered.read(field_name, f"{source} (settings class {node.name})", example)
         elif isinstance(node, ast.Call) and (found := _env_call(node)):
             discovered.read(found[0], source, found[1])
+        elif isinstance(node, ast.Call) and (url := _engine_url(node)):
+            _login(discovered, url, source)
         elif (
             isinstance(node, ast.Subscript)
             and isinstance(node.value, ast.Attribute)
@@ -217,9 +228,6 @@ def discover(tree: Tree) -> Discovered:
             except (SyntaxError, RecursionError, MemoryError, ValueError):
                 continue
             _python(discovered, module, relative)
-    for variable in list(discovered.variables.values()):
-        if variable.example and variable.example.startswith("postgres"):
-            _login(discovered, variable.example, variable.source)
     return discovered
 
 
