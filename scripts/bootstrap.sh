@@ -11,10 +11,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DOCKERD_LOG="${ASSAY_DOCKERD_LOG:-/var/log/assay-dockerd.log}"
 DOCKERD_WAIT_S=30
 VENV_PACKAGES=(make python3 python3-venv python3-pip ca-certificates)
+# chromium (and a font for it): the dashboard's browser tests drive it through Playwright
 APT_PACKAGES=(
     "${VENV_PACKAGES[@]}" docker.io docker-compose debootstrap postgresql redis-server
+    chromium fonts-dejavu-core
 )
 VENV="$ROOT/.venv"
+WHEELHOUSE="${ASSAY_WHEELHOUSE:-${ASSAY_CACHE_DIR:-$HOME/.cache/assay}/wheelhouse}"
 STAMP="$VENV/.assay-inputs.sha256"
 # The platform, and the sandbox's own tools for the local backend (tests exercise both).
 VENV_INPUTS=("$ROOT/platform/pyproject.toml" "$ROOT/platform/docker/runtime/requirements.lock")
@@ -88,6 +91,23 @@ make_venv() {
     echo "$want" >"$STAMP"
 }
 
+build_wheelhouse() {
+    # Wheels for the runtime's Python (3.11, x86_64 Linux), whatever Python runs this.
+    local list="$ROOT/platform/docker/runtime/wheelhouse.txt" want
+    want="$(sha256sum "$list" | cut -d' ' -f1)"
+    if [[ -f $WHEELHOUSE/.inputs.sha256 && $(<"$WHEELHOUSE/.inputs.sha256") == "$want" ]]; then
+        step "wheelhouse up to date ($WHEELHOUSE)"
+        return
+    fi
+    step "downloading the wheelhouse into $WHEELHOUSE"
+    mkdir -p "$WHEELHOUSE"
+    "$VENV/bin/python" -m pip download --quiet --only-binary=:all: --python-version 3.11 \
+        --implementation cp --abi cp311 --platform manylinux2014_x86_64 \
+        --platform manylinux_2_17_x86_64 --platform manylinux_2_28_x86_64 \
+        -d "$WHEELHOUSE" -r "$list" || die "pip download of the wheelhouse failed"
+    echo "$want" >"$WHEELHOUSE/.inputs.sha256"
+}
+
 build_images() {
     step "runtime image"
     (cd "$ROOT" && "$VENV/bin/assay" images build) || die "assay images build failed"
@@ -107,5 +127,6 @@ fi
 install_packages "${APT_PACKAGES[@]}"
 start_docker
 make_venv
+build_wheelhouse
 build_images
 step "ready"

@@ -25,6 +25,7 @@ from assay.errors import AssayError
 from assay.grading.report import LoadFigures
 from assay.sandbox.infra import Credentials
 from assay.sandbox.pod import AppState, Endpoints, ExecResult, Paths, PodSpec, Role
+from assay.sandbox.wheelhouse import Prepared
 
 PATHS = Paths(
     toolkit=PurePosixPath("/grader/toolkit"),
@@ -133,6 +134,8 @@ class FakeSandbox:
     specs: list[PodSpec] = field(default_factory=list)
     pods: list[FakePod] = field(default_factory=list)
     load_windows: int = 0
+    wheelhouse: frozenset[str] = frozenset()
+    prepared: list[dict[str, str]] = field(default_factory=list)
 
     @contextmanager
     def pod(self, spec: PodSpec) -> Iterator[FakePod]:
@@ -150,6 +153,14 @@ class FakeSandbox:
     def load_window(self) -> Iterator[None]:
         self.load_windows += 1
         yield
+
+    def prepare(self, requirements: dict[str, str]) -> Prepared:
+        """Installs what ``wheelhouse`` names, into an image named after them."""
+        self.prepared.append(requirements)
+        installed = sorted(set(requirements) & self.wheelhouse)
+        missing = sorted(set(requirements) - self.wheelhouse)
+        image = f"fake-deps:{'-'.join(installed)}" if installed else None
+        return Prepared(image=image, installed=installed, missing=missing)
 
 
 def routes(**handlers: Handler) -> Handler:

@@ -550,3 +550,28 @@ def test_a_service_that_never_listens_fails_boot_naming_what_listens(tmp_path):
     assert boot.status is StageStatus.failed
     assert "never answered on port 8000" in boot.summary
     assert "listening: 5432, 6379" in boot.summary
+
+
+# What a submission needs beyond the image
+
+
+def test_requirements_the_wheelhouse_holds_are_installed_into_the_apps_image(tmp_path):
+    folder = submission(tmp_path)
+    (folder / "requirements.txt").write_text("fastapi\nujson==5.9\nnot-on-any-index\n")
+    sandbox = FakeSandbox(grading(TESTS), wheelhouse=frozenset({"ujson"}))
+
+    report = run(tmp_path, sandbox, folder=folder)
+
+    assert sandbox.prepared == [{"ujson": "ujson==5.9", "not-on-any-index": "not-on-any-index"}]
+    assert sandbox.specs[0].app_image == "fake-deps:ujson"
+    assert report.detection.requirements_installed == ["ujson"]
+    assert report.detection.requirements_missing == ["not-on-any-index"]
+    assert "not available offline, so not installed: not-on-any-index" in report.detection.notes
+
+
+def test_a_submission_needing_nothing_more_runs_on_the_runtime_image(tmp_path):
+    sandbox = FakeSandbox(grading(TESTS))
+
+    run(tmp_path, sandbox)
+
+    assert sandbox.specs[0].app_image is None

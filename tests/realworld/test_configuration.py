@@ -85,3 +85,29 @@ def test_postgres_parts_read_from_the_environment_point_at_the_pods_database(
     assert "POSTGRES_HOST" in configured and "POSTGRES_PASSWORD" in configured
     # only the tests that call the missing route fail: the API works against the pod's database
     assert set(_failed(postgres_parts)) <= set(NEED_HEALTH)
+
+
+@pytest.fixture(scope="module")
+def extra_package(
+    grader, book_reviews: Problem, tmp_path_factory: pytest.TempPathFactory
+) -> Report:
+    """The reference importing ujson (not in the runtime image) and a package no index has."""
+    folder = tmp_path_factory.mktemp("extra") / "submission"
+    shutil.copytree(book_reviews.reference, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    main = folder / "app" / "main.py"
+    main.write_text("import ujson  # noqa: F401\n" + main.read_text(encoding="utf-8"))
+    with (folder / "requirements.txt").open("a", encoding="utf-8") as requirements:
+        requirements.write("ujson>=5\nleft-pad-for-python==1.0\n")
+    return grader(folder, measure_load=False)
+
+
+def test_a_requirement_the_wheelhouse_holds_is_installed_and_the_service_starts(
+    extra_package: Report,
+) -> None:
+    boot = next(stage for stage in extra_package.stages if stage.name == "boot")
+    assert extra_package.detection.requirements_installed == ["ujson"]
+    assert boot.status is StageStatus.passed, boot.log[-2000:]
+
+
+def test_a_requirement_no_wheelhouse_holds_is_named(extra_package: Report) -> None:
+    assert extra_package.detection.requirements_missing == ["left-pad-for-python"]

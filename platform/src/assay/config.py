@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     baseline_max_age_s: int = 6 * 3600
     output_cap_bytes: int = 256 * 1024
     lock_dir: Path = Path(tempfile.gettempdir())
+    wheelhouse: Path | None = None  # scripts/bootstrap.sh fills cache_dir/wheelhouse
 
     # the service; SQLite under data_dir unless a database URL is given
     data_dir: Path = DATA_DIR
@@ -55,6 +56,10 @@ class Settings(BaseSettings):
     # a client of the service (assay submit, assay status)
     url: str = "http://127.0.0.1:8000"
     token: SecretStr | None = None
+
+    @property
+    def wheelhouse_dir(self) -> Path:
+        return self.wheelhouse or self.cache_dir / "wheelhouse"
 
     @property
     def docker_dir(self) -> Path:

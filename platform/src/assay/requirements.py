@@ -17,3 +17,13 @@ def requirement_name(line: str) -> str | None:
 
 def names(lines: list[str]) -> set[str]:
     return {name for line in lines if (name := requirement_name(line))}
+
+
+def by_name(lines: list[str]) -> dict[str, str]:
+    """Each requirement line by the normalized name it asks for (the last one wins)."""
+    found = {}
+    for line in lines:
+        name = requirement_name(line)
+        if name:
+            found[name] = line.split(" #", 1)[0].strip().removesuffix("\\").strip()
+    return found

@@ -30,7 +30,9 @@ def open_pod(
     problem: Problem,
     submission: bytes,
     run_id: str,
+    *,
     discovered: configure.Discovered | None = None,
+    app_image: str | None = None,
 ) -> AbstractContextManager[Pod]:
     """A pod for a packed submission with the problem's services, limits and evaluation, and
     the roles, databases and host names the submission expects."""
@@ -46,6 +48,7 @@ def open_pod(
         fixed_ports=bool(problem.spec.processes),
         logins=tuple(discovered.logins),
         host_aliases=configure.aliases(discovered),
+        app_image=app_image,
     )
     return sandbox.pod(spec)
 

@@ -106,8 +106,9 @@ def find_app(tree: Tree) -> list[Candidate]:
     return sorted(candidates, key=lambda candidate: _rank(tree.root, candidate))
 
 
-def declared_requirements(tree: Tree) -> set[str]:
-    """What the submission says it needs, from top-level requirements files and pyproject."""
+def declared_requirements(tree: Tree) -> dict[str, str]:
+    """What the submission says it needs (name -> requirement), from its top-level
+    requirements files and pyproject."""
     lines: list[str] = []
     for entry in tree.files:
         name = entry.relative.name
@@ -124,24 +125,24 @@ def declared_requirements(tree: Tree) -> set[str]:
             dependencies = project.get("dependencies") if isinstance(project, dict) else None
             if isinstance(dependencies, list):
                 lines += [str(item) for item in dependencies]
-    return requirements.names(lines)
+    return requirements.by_name(lines)
 
 
-def detect(tree: Tree, *, entrypoint: str | None, packages: frozenset[str]) -> Detection:
-    """Find the app (unless the problem names its processes) and what the image lacks."""
+def detect(tree: Tree, *, entrypoint: str | None) -> Detection:
+    """Find the app, unless the problem names its processes."""
     names = {str(entry.relative) for entry in tree.files}
     detection = Detection(migrations="alembic.ini" in names)
     if entrypoint is not None:
         _find_entrypoint(tree, entrypoint, detection)
         if not detection.migrations:
             detection.notes.append("no alembic.ini: migrations were not run")
-    missing = sorted(declared_requirements(tree) - packages)
-    detection.requirements_missing = missing
-    if missing:
-        detection.notes.append(
-            f"not installed in the sandbox image (no network in the pod): {', '.join(missing)}"
-        )
     return detection
+
+
+def beyond(tree: Tree, packages: frozenset[str]) -> dict[str, str]:
+    """The requirements the submission declares that the image does not hold."""
+    wanted = declared_requirements(tree)
+    return {name: line for name, line in wanted.items() if name not in packages}
 
 
 def _find_entrypoint(tree: Tree, entrypoint: str, detection: Detection) -> None:

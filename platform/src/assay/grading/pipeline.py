@@ -18,7 +18,7 @@ from assay.catalog.loader import Problem
 from assay.errors import InvalidSubmission, PlatformError
 from assay.grading import baseline, configure, scoring, signals
 from assay.grading.context import Progress, Run, open_pod
-from assay.grading.detect import detect
+from assay.grading.detect import beyond, detect
 from assay.grading.ignored import ignored
 from assay.grading.report import Outcome, Report, Reproducibility, StageStatus
 from assay.grading.stages import hidden
@@ -28,6 +28,7 @@ from assay.grading.stages.load import load_test
 from assay.grading.stages.selftest import selftest
 from assay.grading.stages.static import analyse
 from assay.sandbox.pod import Sandbox
+from assay.sandbox.wheelhouse import Prepared
 
 log = logging.getLogger(__name__)
 NOT_HEALTHY = "the service never became healthy"
@@ -98,6 +99,24 @@ def _reproducibility(problem: Problem, sandbox: Sandbox, digest: str, seed: int)
     )
 
 
+def _dependencies(sandbox: Sandbox, walked: tree.Tree, report: Report) -> Prepared:
+    """Install from the wheelhouse what the submission needs beyond the image; name the rest."""
+    prepared = sandbox.prepare(beyond(walked, sandbox.packages))
+    detection = report.detection
+    detection.requirements_installed, detection.requirements_missing = (
+        prepared.installed,
+        prepared.missing,
+    )
+    detection.notes += prepared.notes
+    if prepared.installed:
+        detection.notes.append(f"installed from the wheelhouse: {', '.join(prepared.installed)}")
+    if prepared.missing:
+        detection.notes.append(
+            f"not available offline, so not installed: {', '.join(prepared.missing)}"
+        )
+    return prepared
+
+
 def _platform_errors(report: Report) -> str | None:
     failed = [stage for stage in report.stages if stage.status is StageStatus.error]
     return "; ".join(f"{stage.name}: {stage.summary}" for stage in failed) or None
@@ -127,11 +146,15 @@ def grade(
         seed = default_seed(digest, problem) if seed is None else seed
         report.reproducibility = _reproducibility(problem, sandbox, digest, seed)
         entrypoint = None if problem.spec.processes else problem.spec.app.entrypoint
-        report.detection = detect(walked, entrypoint=entrypoint, packages=sandbox.packages)
+        report.detection = detect(walked, entrypoint=entrypoint)
         report.detection.left_out = walked.left_out
         report.detection.ignored = ignored(walked)
+        prepared = _dependencies(sandbox, walked, report)
         discovered = configure.discover(walked)
-        with open_pod(sandbox, problem, tree.pack(walked), run_id, discovered) as pod:
+        source = tree.pack(walked)
+        with open_pod(
+            sandbox, problem, source, run_id, discovered=discovered, app_image=prepared.image
+        ) as pod:
             run = Run(
                 problem=problem,
                 pod=pod,

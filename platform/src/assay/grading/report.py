@@ -139,6 +139,7 @@ class Detection(BaseModel):
     app_dir: str | None = None
     factory: bool = False
     migrations: bool = False
+    requirements_installed: list[str] = []  # from the wheelhouse, into the app's image
     requirements_missing: list[str] = []
     notes: list[str] = []
     left_out: list[str] = []  # files not copied into the pod (links, devices, odd names)

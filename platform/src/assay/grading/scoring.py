@@ -1,9 +1,17 @@
-"""Turn measured signals into criterion points: a pure function of the rubric and the signals."""
+"""Turn measured signals into criterion points: a pure function of the rubric and the signals.
 
+A reviewer's judgements (1-5 scores of manual criteria, overrides of automatic ones) are
+applied by :func:`review`, also pure: the service stores what people said, not the arithmetic.
+"""
+
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assay.catalog.schemas import CriterionSpec, RubricSpec, SignalSpec
-from assay.grading.report import CriterionScore, Gate, SignalScore
+from assay.errors import InvalidInput
+from assay.grading.report import CriterionReview, CriterionScore, Gate, SignalScore
+
+LOWEST_SCORE, HIGHEST_SCORE = 1, 5
 
 
 @dataclass(frozen=True)
@@ -108,3 +116,80 @@ def score(
     """Score every criterion; ``omitted`` signal prefixes were deliberately not measured."""
     criteria = [score_criterion(spec, signals, omitted) for spec in rubric.criteria]
     return criteria, total(criteria)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A reviewer's word on one criterion: ``score`` (1-5) for a manual criterion, or
+    ``points`` (0..weight) overriding an automatic one; ``note`` says why."""
+
+    criterion: str
+    score: int | None = None
+    points: float | None = None
+    note: str = ""
+
+
+def manual_fraction(score: int) -> float:
+    """1 earns nothing and 5 the whole weight, evenly in between, as the rubric's 1-5 reads."""
+    return (score - LOWEST_SCORE) / (HIGHEST_SCORE - LOWEST_SCORE)
+
+
+def check_judgement(criterion: CriterionScore, judgement: Judgement) -> None:
+    """Refuse a judgement that does not fit its criterion, saying why; each needs its note."""
+    if criterion.manual:
+        if judgement.score is None or judgement.points is not None:
+            raise InvalidInput(f"{criterion.title} is scored by a reviewer: give a 1-5 score")
+        if not LOWEST_SCORE <= judgement.score <= HIGHEST_SCORE:
+            raise InvalidInput(
+                f"a score is {LOWEST_SCORE} to {HIGHEST_SCORE}, not {judgement.score}"
+            )
+        if not judgement.note.strip():
+            raise InvalidInput(f"say why {criterion.title} earns {judgement.score}: add a comment")
+        return
+    if judgement.points is None or judgement.score is not None:
+        raise InvalidInput(f"{criterion.title} is measured: override it with points")
+    if not 0 <= judgement.points <= criterion.weight:
+        raise InvalidInput(
+            f"{criterion.title} is worth 0 to {criterion.weight:g} points, not {judgement.points:g}"
+        )
+    if not judgement.note.strip():
+        raise InvalidInput(f"say why {criterion.title} is overridden: a reason is required")
+
+
+def _judged(criterion: CriterionScore, judgement: Judgement) -> CriterionScore:
+    check_judgement(criterion, judgement)
+    if judgement.score is not None:
+        share = manual_fraction(judgement.score)
+    else:
+        share = (judgement.points or 0.0) / criterion.weight
+    return criterion.model_copy(
+        update={
+            "fraction": round(share, 4),
+            "points": round(share * criterion.weight, 2),
+            "review": CriterionReview(
+                kind="manual" if criterion.manual else "override",
+                score=judgement.score,
+                automatic_points=None if criterion.manual else criterion.points,
+                note=judgement.note,
+            ),
+        }
+    )
+
+
+def review(
+    criteria: list[CriterionScore], judgements: Iterable[Judgement]
+) -> tuple[list[CriterionScore], float]:
+    """The criteria with the reviewer's judgements applied, and the total they make.
+
+    Manual criteria join the total once scored; an override replaces the engine's points and
+    keeps them beside it. A judgement naming no criterion of the report is refused.
+    """
+    by_id = {judgement.criterion: judgement for judgement in judgements}
+    unknown = set(by_id) - {criterion.id for criterion in criteria}
+    if unknown:
+        raise InvalidInput(f"no criterion {', '.join(sorted(unknown))} in this report")
+    reviewed = [
+        _judged(criterion, by_id[criterion.id]) if criterion.id in by_id else criterion
+        for criterion in criteria
+    ]
+    return reviewed, total(reviewed)

@@ -48,4 +48,5 @@ def open_sandbox(settings: Settings, kind: SandboxKind, say: Callable[[str], Non
         output_cap=settings.output_cap_bytes,
         packages=locked_packages(settings.docker_dir / "runtime" / "requirements.lock"),
         lock_dir=settings.lock_dir,
+        wheelhouse_dir=settings.wheelhouse_dir,
     )

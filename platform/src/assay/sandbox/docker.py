@@ -34,7 +34,7 @@ from docker.types import LogConfig, Ulimit
 
 from assay import tree
 from assay.errors import SandboxError
-from assay.sandbox import cgroup, infra
+from assay.sandbox import cgroup, images, infra, wheelhouse
 from assay.sandbox.limits import MIB, Limits
 from assay.sandbox.locks import LOCK_DIR, host_lock
 from assay.sandbox.output import CappedOutput
@@ -189,6 +189,7 @@ class DockerPod:
     containers: dict[str, Container] = field(default_factory=dict)
     app_names: list[str] = field(default_factory=list)
     _source: bytes = b""
+    _app_image: str | None = None
     _counters: dict[str, cgroup.Counters] = field(default_factory=dict)
 
     @property
@@ -196,11 +197,18 @@ class DockerPod:
         return {RUN_LABEL: self.run_id, OWNER_LABEL: owner()}
 
     def _start(
-        self, name: str, argv: list[str], *, user: int, limits: Limits, **extra: Any
+        self,
+        name: str,
+        argv: list[str],
+        *,
+        user: int,
+        limits: Limits,
+        image: str | None = None,
+        **extra: Any,
     ) -> Container:
         network = "none" if name == "pause" else f"container:{self.containers['pause'].id}"
         container = self.client.containers.run(
-            self.image,
+            image or self.image,
             argv,
             name=f"assay-{self.run_id}-{name}",
             detach=True,
@@ -251,10 +259,12 @@ class DockerPod:
         self._load("tester", PATHS.toolkit, toolkit, user=ROOT_USER)
         self._load("tester", PATHS.evaluation, evaluation, user=ROOT_USER)
         self._load("tester", SOURCE, spec.submission, user=ROOT_USER)
+        self._app_image = spec.app_image
         self._start(
             "selftest",
             sleep,
             user=APP_UID,
+            image=spec.app_image,
             limits=self.limits,
             working_dir="/work",
             tmpfs={
@@ -321,6 +331,7 @@ class DockerPod:
             name,
             ["sh", "-c", APP_SCRIPT, "assay-app", script],
             user=APP_UID,
+            image=self._app_image,
             limits=self.limits,
             working_dir="/work",
             environment=env,
@@ -496,6 +507,7 @@ class DockerSandbox:
     output_cap: int
     packages: frozenset[str] = frozenset()
     lock_dir: Path = LOCK_DIR
+    wheelhouse_dir: Path = Path("/nonexistent")
     name: str = "docker"
 
     def pod(self, spec: PodSpec) -> contextlib.AbstractContextManager[DockerPod]:
@@ -503,3 +515,39 @@ class DockerSandbox:
 
     def load_window(self) -> contextlib.AbstractContextManager[None]:
         return host_lock("load", folder=self.lock_dir)
+
+    def prepare(self, requirements: dict[str, str]) -> wheelhouse.Prepared:
+        """An image with what the submission needs beyond the runtime, from the wheelhouse."""
+        available = wheelhouse.wheels(self.wheelhouse_dir)
+        installable, missing = wheelhouse.split(requirements, available)
+        if not installable:
+            return wheelhouse.Prepared(missing=missing)
+        tag = wheelhouse.derived_tag(self.image_id, installable)
+        with host_lock("deps", folder=self.lock_dir):
+            if not self._has(tag):
+                built, log = self._derive(list(available.values()), installable, tag)
+                if not built:
+                    last = log.strip().splitlines()[-1:] or ["pip failed"]
+                    notes = [f"could not install {', '.join(installable)}: {last[0]}"]
+                    return wheelhouse.Prepared(missing=sorted(requirements), notes=notes)
+        return wheelhouse.Prepared(image=tag, installed=sorted(installable), missing=missing)
+
+    def _has(self, tag: str) -> bool:
+        try:
+            self.client.images.get(tag)
+        except NotFound:
+            return False
+        return True
+
+    def _derive(
+        self, wheel_files: list[Path], installable: dict[str, str], tag: str
+    ) -> tuple[bool, str]:
+        """Install the pinned lines; when a pin has no wheel, the names alone."""
+        built, log = images.build_derived(
+            self.client, self.image, wheel_files, list(installable.values()), tag
+        )
+        if not built:
+            built, log = images.build_derived(
+                self.client, self.image, wheel_files, list(installable), tag
+            )
+        return built, log

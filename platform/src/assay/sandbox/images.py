@@ -33,6 +33,7 @@ PULL_TIMEOUT_S = 60.0
 TAIL_LINES = 30
 CONTEXT_FILES = ("Dockerfile", "requirements.lock")
 SERVICE_TAG = "assay-service:latest"
+DERIVED_BUILD_S = 300
 PROBLEM_FOLDERS = ("problems", "starter-code", "evaluation", "examples")
 DEBIAN_CA = "/etc/ssl/certs/ca-certificates.crt"
 
@@ -263,6 +264,36 @@ def build_service_image(client: docker.DockerClient, settings: Settings, log: Lo
             log=log,
             dockerfile="platform/docker/service/Dockerfile",
         )
+
+
+def build_derived(
+    client: docker.DockerClient, base: str, wheel_files: list[Path], lines: list[str], tag: str
+) -> tuple[bool, str]:
+    """Install requirements from wheels into an image derived from ``base``, offline; the
+    image is ``tag`` when pip succeeded. Returns whether it did, and pip's output."""
+    wheels_tar = io.BytesIO()
+    with tarfile.open(fileobj=wheels_tar, mode="w") as tar:
+        for path in wheel_files:
+            tar.add(path, arcname=f"wheels/{path.name}")
+    script = (
+        'pip install --no-cache-dir --no-index --find-links /tmp/wheels "$@"; '
+        "code=$?; rm -rf /tmp/wheels; exit $code"
+    )
+    container = client.containers.create(
+        base, ["sh", "-c", script, "install", *lines], user="0", network_mode="none"
+    )
+    try:
+        container.put_archive("/tmp", wheels_tar.getvalue())
+        container.start()
+        status = container.wait(timeout=DERIVED_BUILD_S)
+        output = container.logs().decode(errors="replace")
+        if status.get("StatusCode") != 0:
+            return False, output
+        repository, _, version = tag.partition(":")
+        container.commit(repository=repository, tag=version)
+        return True, output
+    finally:
+        container.remove(force=True)
 
 
 def _host_ca_bundle() -> Path | None:

@@ -37,6 +37,7 @@ from assay.sandbox.pod import (
     Role,
     Stop,
 )
+from assay.sandbox.wheelhouse import Prepared
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 READY_TIMEOUT_S = 30
@@ -278,3 +279,7 @@ class LocalSandbox:
 
     def load_window(self) -> contextlib.AbstractContextManager[None]:
         return host_lock("load", folder=self.lock_dir)
+
+    def prepare(self, requirements: dict[str, str]) -> Prepared:
+        """Nothing is installed: local processes use the environment Assay runs in."""
+        return Prepared(missing=sorted(requirements))

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from assay.sandbox.infra import APP_DB, APP_ROLE, GRADER_DB, GRADER_ROLE, Credentials, Login
 from assay.sandbox.limits import Limits
+from assay.sandbox.wheelhouse import Prepared
 
 
 class Role(StrEnum):
@@ -159,6 +160,7 @@ class PodSpec:
     fixed_ports: bool = False  # the submission's commands name their ports: keep them
     logins: tuple[Login, ...] = ()  # roles and databases the submission names itself
     host_aliases: tuple[str, ...] = ()  # names the submission gives its services: loopback
+    app_image: str | None = None  # the runtime image with the submission's extra packages
 
 
 class Sandbox(Protocol):
@@ -173,3 +175,7 @@ class Sandbox(Protocol):
 
     def load_window(self) -> AbstractContextManager[None]:
         """Hold the host while load is measured, so that two measurements never overlap."""
+
+    def prepare(self, requirements: dict[str, str]) -> Prepared:
+        """What a submission needs beyond the image (name -> requirement): an image holding
+        what can be installed offline, and what cannot."""

@@ -35,6 +35,7 @@ class Outcomes:
     collect_errors: list[Event] = field(default_factory=list)
     finished: bool = False
     exit_status: int | None = None
+    stopped: str = ""  # why the grader's watchdog ended the run, if it did
 
 
 def parse_events(text: str) -> list[Event]:
@@ -58,7 +59,7 @@ def check_events(events: list[Event], *, expected: list[str] | None) -> Outcomes
     collected_seen = 0
     for event in events:
         kind = event["event"]
-        if outcomes.finished:
+        if outcomes.finished or outcomes.stopped:
             raise PlatformError(f"hidden results: a {kind!r} event after the session finished")
         if kind == "collect_error":
             outcomes.collect_errors.append(event)
@@ -67,9 +68,8 @@ def check_events(events: list[Event], *, expected: list[str] | None) -> Outcomes
             outcomes.collected = list(event.get("tests", []))
         elif kind == "result":
             _record(outcomes, event, collected_seen)
-        elif kind == "finished":
-            outcomes.finished = True
-            outcomes.exit_status = event.get("exitstatus")
+        elif kind in ("finished", "stopped"):
+            _end(outcomes, event)
         else:
             raise PlatformError(f"hidden results: unknown event {kind!r}")
     if collected_seen > 1:
@@ -92,6 +92,15 @@ def check_events(events: list[Event], *, expected: list[str] | None) -> Outcomes
             f"hidden results: pytest ended with exit status {status} ({PYTEST_FAILED[status]})"
         )
     return outcomes
+
+
+def _end(outcomes: Outcomes, event: Event) -> None:
+    """The session finished by itself, or the watchdog stopped it (and said why)."""
+    if event["event"] == "finished":
+        outcomes.finished = True
+        outcomes.exit_status = event.get("exitstatus")
+    else:
+        outcomes.stopped = str(event.get("reason") or "stopped")
 
 
 def _record(outcomes: Outcomes, event: Event, collected_seen: int) -> None:
@@ -165,13 +174,14 @@ def collect(run: Run) -> bool:
 
 
 def _mark_missing(run: Run, degraded: bool, why: str) -> int:
+    """Say why tests have no result, unless a run already said so."""
     missing = [
         test
         for test in run.report.hidden_tests
         if test.degraded == degraded and test.outcome == "missing"
     ]
     for test in missing:
-        test.message = why
+        test.message = test.message or why
     return len(missing)
 
 
@@ -197,13 +207,19 @@ def execute(run: Run, *, name: str, degraded: bool) -> None:
         stage.log = outcome.output
         expected = [test.id for test in run.report.hidden_tests if test.degraded == degraded]
         checked = check_events(_read(run, results, outcome), expected=expected)
-        if not checked.finished and outcome.stopped_by is None:
+        if not checked.finished and not checked.stopped and outcome.stopped_by is None:
             raise PlatformError(
                 f"the hidden test run ended without finishing ({outcome.why()}); see the stage log"
             )
         apply(run.report.hidden_tests, checked)
-        why = "no result: the run " + outcome.why() if outcome.stopped_by else "no result"
+        why = "no result"
+        if checked.stopped:
+            why = f"no result: the run was stopped, {checked.stopped}"
+        elif outcome.stopped_by:
+            why = f"no result: the run {outcome.why()}"
         _summarise(run, stage, degraded, _mark_missing(run, degraded, why))
+        if checked.stopped:
+            stage.summary += f" (stopped: {checked.stopped})"
 
 
 def not_run(run: Run, why: str) -> None:

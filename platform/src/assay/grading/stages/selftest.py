@@ -18,6 +18,9 @@ FAILURES_LISTED = 10
 COLLECT_S = 60
 STALL_S = 60
 NO_DATA = "No data to report"
+# How coverage fails when the tests left it no room: a full disk, a full process table (the
+# last is selftest.py's own words). The candidate's doing: coverage is then not measured.
+NO_ROOM = ("No space left on device", "database or disk is full", "coverage could not start")
 
 
 def tally(events: list[dict[str, Any]], selftests: SelfTests) -> None:
@@ -76,10 +79,16 @@ def _read_json(run: Run, name: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+def _no_room(verdict: dict[str, Any]) -> bool:
+    return any(text in str(verdict.get("coverage_output", "")) for text in NO_ROOM)
+
+
 def _coverage_crashed(verdict: dict[str, Any]) -> bool:
-    """Coverage failed for another reason than having no data (tests that never ran)."""
+    """Coverage failed for another reason than having no data or no room (the tests' doing)."""
     failed = verdict.get("coverage_exit_code") not in (None, 0)
-    return failed and NO_DATA not in str(verdict.get("coverage_output", ""))
+    return (
+        failed and NO_DATA not in str(verdict.get("coverage_output", "")) and not _no_room(verdict)
+    )
 
 
 def selftest(run: Run) -> None:
@@ -107,6 +116,11 @@ def selftest(run: Run) -> None:
         stopped = str(verdict.get("stopped") or "")
         if not stopped and outcome.stopped_by is not None:
             stopped = outcome.why()
+        if covered is None and _no_room(verdict):
+            stage.log += f"\n[coverage]\n{verdict.get('coverage_output', '')}"
+            stopped = "; ".join(
+                filter(None, [stopped, "the tests left coverage no room to report"])
+            )
         stage.summary = (
             f"{selftests.passed}/{selftests.collected} passed (self-reported), "
             f"branch coverage {_percent(selftests.branch_coverage)}"
