@@ -32,6 +32,7 @@ bench: bootstrap
 	$(VENV)/python bench/suite_tiers.py
 	$(VENV)/python bench/sandbox_overhead.py
 	$(VENV)/python bench/service.py
+	$(VENV)/python bench/dashboard.py
 
 lint:
 	@test -x $(VENV)/ruff || { echo "lint: no $(VENV)/ruff; run make venv first" >&2; exit 1; }

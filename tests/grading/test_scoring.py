@@ -1,7 +1,18 @@
 import pytest
 
 from assay.catalog.schemas import CriterionSpec, RubricSpec, SignalSpec
-from assay.grading.scoring import Signal, fraction, gated_out, score, score_criterion, total
+from assay.errors import InvalidInput
+from assay.grading.scoring import (
+    Judgement,
+    Signal,
+    fraction,
+    gated_out,
+    manual_fraction,
+    review,
+    score,
+    score_criterion,
+    total,
+)
 
 
 def entry(signal: str = "hidden.all", *, weight: float = 1.0, worst=0.0, best=1.0) -> SignalSpec:
@@ -280,3 +291,89 @@ def test_a_criterion_that_also_reads_measured_signals_is_scored_on_those_alone()
 
 
 OMIT = frozenset({"load."})
+
+
+# review: a reviewer's judgements applied to a graded report
+
+
+def graded_criteria() -> list:
+    """Functionality measured at 24 of 30, and a manual design criterion worth 10, unscored."""
+    rubric = RubricSpec(
+        version="1",
+        criteria=[
+            criterion("functionality", weight=30),
+            criterion("design", weight=10, manual=True),
+        ],
+    )
+    criteria, _ = score(rubric, {"hidden.all": measured(0.8)})
+    return criteria
+
+
+def test_a_manual_score_of_1_to_5_earns_nothing_to_the_whole_weight():
+    assert [manual_fraction(score) for score in (1, 2, 3, 4, 5)] == [0, 0.25, 0.5, 0.75, 1]
+
+
+def test_a_scored_manual_criterion_joins_the_total():
+    criteria = graded_criteria()
+    assert total(criteria) == 80.0
+
+    reviewed, points = review(criteria, [Judgement("design", score=4, note="clear README")])
+
+    design = reviewed[1]
+    assert (design.points, design.fraction) == (7.5, 0.75)
+    assert design.review is not None
+    assert (design.review.kind, design.review.score, design.review.note) == (
+        "manual",
+        4,
+        "clear README",
+    )
+    assert points == round((24 + 7.5) * 100 / 40, 1)
+
+
+def test_an_override_replaces_the_engines_points_and_keeps_them_beside():
+    reviewed, points = review(
+        graded_criteria(), [Judgement("functionality", points=15, note="hard-coded answers")]
+    )
+
+    functionality = reviewed[0]
+    assert functionality.points == 15
+    assert functionality.review is not None
+    assert functionality.review.automatic_points == 24
+    assert functionality.review.note == "hard-coded answers"
+    assert points == 50.0
+
+
+def test_no_judgement_leaves_the_report_as_the_engine_scored_it():
+    criteria = graded_criteria()
+
+    reviewed, points = review(criteria, [])
+
+    assert reviewed == criteria
+    assert points == 80.0
+
+
+def test_review_does_not_change_the_criteria_it_is_given():
+    criteria = graded_criteria()
+
+    review(criteria, [Judgement("design", score=5, note="good")])
+
+    assert criteria[1].points is None
+
+
+@pytest.mark.parametrize(
+    ("judgement", "why"),
+    [
+        (Judgement("design", score=6, note="x"), "a score is 1 to 5"),
+        (Judgement("design", score=0, note="x"), "a score is 1 to 5"),
+        (Judgement("design", score=3), "add a comment"),
+        (Judgement("design", points=5, note="x"), "give a 1-5 score"),
+        (Judgement("functionality", score=3), "override it with points"),
+        (Judgement("functionality", points=31, note="x"), "worth 0 to 30 points"),
+        (Judgement("functionality", points=-1, note="x"), "worth 0 to 30 points"),
+        (Judgement("functionality", points=10, note="  "), "a reason is required"),
+        (Judgement("speed", score=3), "no criterion speed"),
+    ],
+)
+def test_a_judgement_that_does_not_fit_its_criterion_is_refused(judgement, why):
+    with pytest.raises(InvalidInput, match=why):
+        review(graded_criteria(), [judgement])

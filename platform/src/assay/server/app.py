@@ -13,9 +13,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from assay.config import Settings, get_settings
 from assay.server import errors
 from assay.server.accounts.routes import router as accounts_router
+from assay.server.dashboard import routes as dashboard
 from assay.server.db import engine_for
 from assay.server.metrics import Metrics
 from assay.server.problems.routes import router as problems_router
+from assay.server.reviews.routes import router as reviews_router
 from assay.server.submissions.routes import router as submissions_router
 from assay.server.worker import celery, configure
 
@@ -60,7 +62,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(accounts_router)
     api.include_router(problems_router)
     api.include_router(submissions_router)
+    api.include_router(reviews_router)
     app.include_router(api)
+    dashboard.install(app)
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:

@@ -2,7 +2,8 @@
 
 from assay.server.accounts.models import ApiToken, Invitation, RefreshToken, User
 from assay.server.db import Base
-from assay.server.gradings.models import Grading
+from assay.server.gradings.models import Grading, HiddenOutcome
+from assay.server.reviews.models import Review, ReviewEvent
 from assay.server.submissions.models import Blob, Submission
 
 __all__ = [
@@ -10,8 +11,11 @@ __all__ = [
     "Base",
     "Blob",
     "Grading",
+    "HiddenOutcome",
     "Invitation",
     "RefreshToken",
+    "Review",
+    "ReviewEvent",
     "Submission",
     "User",
 ]

@@ -73,3 +73,5 @@ class Invitation(Base):
     deadline: Mapped[datetime]
     accept_token_hash: Mapped[str | None] = mapped_column(String(64), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # when the candidate first took the starter: their time box is counted from there
+    started_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -236,3 +236,16 @@ def open_invitation(session: Session, user: User, problem: str) -> Invitation:
             f"the deadline for {problem} passed at {invitation.deadline:%Y-%m-%d %H:%M} UTC"
         )
     return invitation
+
+
+def start_clock(session: Session, user: User, problem: str) -> None:
+    """Note when a candidate first takes a problem's starter: their time box counts from there."""
+    if user.is_staff:
+        return
+    query = select(Invitation).where(
+        Invitation.candidate_id == user.id,
+        Invitation.problem == problem,
+        Invitation.started_at.is_(None),
+    )
+    for invitation in session.scalars(query):
+        invitation.started_at = _now()

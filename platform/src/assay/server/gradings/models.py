@@ -43,3 +43,20 @@ class Grading(Base):
     suite_sha256: Mapped[str] = mapped_column(String(64), default="")
     error: Mapped[str | None] = mapped_column(Text, default=None)
     report: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+
+
+class HiddenOutcome(Base):
+    """One hidden test's outcome in a submission's current result, for pass rates across
+    candidates without reading every report."""
+
+    __tablename__ = "hidden_outcomes"
+    __table_args__ = (Index("ix_hidden_outcomes_problem_test", "problem", "test_id"),)
+
+    submission_id: Mapped[str] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True
+    )
+    test_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    problem: Mapped[str] = mapped_column(String(100))
+    candidate_id: Mapped[str] = mapped_column(String(32))
+    visible: Mapped[bool]
+    passed: Mapped[bool]

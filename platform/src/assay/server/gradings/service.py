@@ -10,15 +10,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from assay.errors import Conflict
 from assay.grading.report import Outcome, Report
-from assay.server.gradings.models import AttemptStatus, Grading
+from assay.server.gradings.models import AttemptStatus, Grading, HiddenOutcome
+from assay.server.reviews import service as reviews
 from assay.server.submissions.models import Status, Submission
 
 # Stages whose logs come from the grader's own tools; a candidate never reads them.
 REVIEWER_ONLY_LOGS = frozenset({"hidden suite", "hidden tests", "degraded tests", "load"})
+TEST_ID_MAX = 300
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,14 @@ def result(session: Session, submission_id: str) -> Grading | None:
         .order_by(Grading.number.desc())
     )
     return session.scalars(query).first()
+
+
+def graded_report(session: Session, submission: Submission) -> Report:
+    """The report of the submission's current result, which must be a score."""
+    attempt = result(session, submission.id)
+    if attempt is None or attempt.report is None or attempt.status is not AttemptStatus.graded:
+        raise Conflict(f"submission {submission.id} has no score yet (status {submission.status})")
+    return Report.model_validate(attempt.report)
 
 
 def latest(session: Session, submission_ids: list[str]) -> dict[str, Grading]:
@@ -127,6 +138,7 @@ def _fail(session: Session, submission: Submission, worker: str, why: str) -> No
         )
     )
     submission.status, submission.total, submission.finished_at = Status.error, None, _now()
+    _record_result(session, submission, None)
 
 
 def abandon(session: Session, attempt_id: str, why: str) -> None:
@@ -146,6 +158,7 @@ def fail(session: Session, attempt_id: str, why: str) -> None:
     attempt.status, attempt.finished_at, attempt.error = AttemptStatus.error, _now(), why
     submission = session.get_one(Submission, attempt.submission_id)
     submission.status, submission.total, submission.finished_at = Status.error, None, _now()
+    _record_result(session, submission, None)
 
 
 def progress(session: Session, attempt_id: str, stage: dict[str, Any]) -> None:
@@ -183,6 +196,26 @@ def finish(session: Session, attempt_id: str, report: Report) -> None:
     submission.status = Status.graded if graded else Status.error
     submission.total = report.total
     submission.finished_at = attempt.finished_at
+    _record_result(session, submission, report if graded else None)
+
+
+def _record_result(session: Session, submission: Submission, report: Report | None) -> None:
+    """What readers of many submissions need without their reports: the total and points with
+    the reviews applied, and each hidden test's outcome."""
+    reviews.rescore(session, submission, report.criteria if report is not None else None)
+    session.execute(delete(HiddenOutcome).where(HiddenOutcome.submission_id == submission.id))
+    tests = {test.id[:TEST_ID_MAX]: test for test in report.hidden_tests} if report else {}
+    for test_id, test in tests.items():
+        session.add(
+            HiddenOutcome(
+                submission_id=submission.id,
+                test_id=test_id,
+                problem=submission.problem,
+                candidate_id=submission.candidate_id,
+                visible=test.visible,
+                passed=test.passed,
+            )
+        )
 
 
 def stale(session: Session, liveness: Liveness) -> list[Grading]:

@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, Response
 
+from assay.server.accounts import service as accounts
 from assay.server.deps import ProblemDep, SessionDep, SettingsDep, UserDep
 from assay.server.problems import service
 from assay.server.problems.schemas import ProblemList, ProblemRead
@@ -26,8 +27,10 @@ def read_problem(problem: ProblemDep) -> ProblemRead:
     response_class=Response,
     responses={200: {"content": {"application/gzip": {}}}},
 )
-def download_bundle(problem: ProblemDep) -> Response:
-    """The statement and the starter as a ``.tar.gz``: never the evaluation or the reference."""
+def download_bundle(problem: ProblemDep, user: UserDep, session: SessionDep) -> Response:
+    """The statement and the starter as a ``.tar.gz``: never the evaluation or the reference.
+    A candidate's time box starts with their first download."""
+    accounts.start_clock(session, user, problem.slug)
     disposition = f'attachment; filename="{problem.slug}.tar.gz"'
     return Response(
         service.bundle(problem),

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -39,6 +40,7 @@ class Submission(Base):
         Index("ix_submissions_candidate_created", "candidate_id", "created_at"),
         Index("ix_submissions_problem_created", "problem", "created_at"),
         Index("ix_submissions_status_queued", "status", "queued_at"),
+        Index("ix_submissions_problem_candidate", "problem", "candidate_id", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
@@ -56,3 +58,7 @@ class Submission(Base):
     deliveries: Mapped[int] = mapped_column(default=0)
     total: Mapped[float | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The result with the reviewers' judgements applied, kept for leaderboards: the total and
+    # each criterion's points (None: not scored yet).
+    reviewed_total: Mapped[float | None] = mapped_column(default=None)
+    points: Mapped[dict[str, Any] | None] = mapped_column(default=None)

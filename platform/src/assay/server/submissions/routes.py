@@ -14,6 +14,8 @@ from assay.server.gradings import service as gradings
 from assay.server.gradings.models import Grading
 from assay.server.gradings.tasks import dispatch
 from assay.server.problems import service as problems
+from assay.server.reviews import service as reviews
+from assay.server.reviews.schemas import reviewed_report
 from assay.server.submissions import service
 from assay.server.submissions.models import Status, Submission
 from assay.server.submissions.schemas import (
@@ -145,10 +147,16 @@ def read_submission(submission_id: str, user: UserDep, session: SessionDep) -> S
 
 @router.get("/{submission_id}/report")
 def read_report(submission_id: str, user: UserDep, session: SessionDep) -> ReportJson:
-    """The full report for staff; a candidate's view leaves out reviewer-only evidence."""
+    """The full report for staff, with its review and audit trail; a candidate's view leaves out
+    reviewer-only evidence and the review."""
     submission = service.visible(session, user, submission_id)
-    report = _result_report(session, submission).model_dump(mode="json")
-    return report if user.is_staff else gradings.candidate_view(report)
+    result = _result_report(session, submission)
+    report = result.model_dump(mode="json")
+    if not user.is_staff:
+        return gradings.candidate_view(report)
+    return reviewed_report(
+        report, reviews.apply(session, submission, result.criteria, result.total)
+    )
 
 
 @router.get(

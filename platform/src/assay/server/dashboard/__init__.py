@@ -1,0 +1,1 @@
+"""The dashboard: server-rendered pages for reviewers and candidates, on the same services."""

@@ -1,0 +1,1 @@
+"""The human part of a grading: manual criteria scored 1-5, overrides, and their audit trail."""
