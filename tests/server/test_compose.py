@@ -31,9 +31,9 @@ def compose() -> Iterator[tuple[list[str], dict[str, str], str]]:
     command = ["docker-compose", "-f", str(ROOT / "docker-compose.yml")]
     # Built as an operator does behind a TLS-inspecting proxy (the host's CA goes in).
     subprocess.run(assay("images", "build", "--service"), check=True, timeout=BUILD_S)
-    subprocess.run([*command, "up", "-d", "--no-build"], env=env, check=True, timeout=300)
     url = f"http://127.0.0.1:{api_port}"
     try:
+        subprocess.run([*command, "up", "-d", "--no-build"], env=env, check=True, timeout=300)
         wait_until(lambda: answers(f"{url}/readyz"), what="the composed API", timeout=120)
         yield command, env, url
     finally:
