@@ -139,7 +139,7 @@ def duo_report(grader: Callable[..., Report], duo: Problem) -> Report:
 def test_every_process_is_started_and_waited_for(duo_report: Report) -> None:
     boot = next(stage for stage in duo_report.stages if stage.name == "boot")
     assert duo_report.outcome is Outcome.graded, duo_report.error
-    assert boot.summary.startswith("front, back healthy")
+    assert boot.summary.startswith("front, back answering")
 
 
 def test_a_process_named_in_faults_is_stopped_before_the_degraded_tests(

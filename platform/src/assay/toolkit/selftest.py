@@ -4,11 +4,17 @@ as soon as it is clear nothing more will come.
 Usage: python -I selftest.py TOOLKIT SCRATCH COLLECT_SECONDS STALL_SECONDS
 
 Run in the candidate's copy of the submission. Their pytest and coverage read only the grader's
-files (``-c``, ``--rcfile``, ``--confcutdir``, plugin autoloading off). The run is stopped when
+files (``-c``, ``--rcfile``, ``--confcutdir``, plugin autoloading off), and the grader's tools are
+imported before the submission joins ``sys.path`` (``-P``, then ``own_tests.py``): a module the
+candidate names ``coverage``, ``pytest``, ``assay_pytest`` or ``sitecustomize`` is never
+imported in their place. The run is stopped when
 collection has not finished after COLLECT_SECONDS, or when no test has ended for STALL_SECONDS.
-Writes SCRATCH/results.jsonl (plugin events), SCRATCH/coverage.json and SCRATCH/verdict.json.
+Writes SCRATCH/results.jsonl (plugin events), SCRATCH/coverage.json and SCRATCH/verdict.json;
+exits 128+N when something outside the watchdog (the out-of-memory killer) killed the tests
+with signal N, so that the sandbox names the limit.
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -19,6 +25,8 @@ from pathlib import Path
 
 POLL_S = 0.25
 COVERAGE_JSON_S = 60
+# The candidate's leftover processes can fill the process table: then coverage cannot start.
+NOT_STARTED = "coverage could not start"
 
 
 def _events(results: Path, offset: int) -> tuple[list[dict[str, object]], int]:
@@ -60,10 +68,12 @@ def _watch(
     return ""
 
 
-def _coverage_json(rcfile: str, env: dict[str, str]) -> tuple[int, str]:
+def _coverage_json(rcfile: str, env: dict[str, str], toolkit: Path) -> tuple[int, str]:
+    # Reporting puts its working folder on sys.path: the grader's own, not the submission.
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "coverage", "json", rcfile, "-q"],
+            [sys.executable, "-P", "-m", "coverage", "json", rcfile, "-q"],
+            cwd=toolkit,
             env=env,
             timeout=COVERAGE_JSON_S,
             check=False,
@@ -72,6 +82,8 @@ def _coverage_json(rcfile: str, env: dict[str, str]) -> tuple[int, str]:
         )
     except subprocess.TimeoutExpired:
         return -1, f"coverage json did not finish within {COVERAGE_JSON_S} s"
+    except OSError as error:
+        return -1, f"{NOT_STARTED}: {error}"
     return done.returncode, done.stdout + done.stderr
 
 
@@ -82,7 +94,7 @@ def main(toolkit: Path, scratch: Path, collect_s: float, stall_s: float) -> int:
     here = str(Path.cwd())
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(toolkit / "plugin"), here]),
+        "PYTHONPATH": str(toolkit / "plugin"),
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
         "ASSAY_RESULTS": str(results),
         "ASSAY_SOURCE": here,
@@ -90,12 +102,13 @@ def main(toolkit: Path, scratch: Path, collect_s: float, stall_s: float) -> int:
     }
     argv = [
         sys.executable,
+        "-P",
         "-m",
         "coverage",
         "run",
         rcfile,
-        "-m",
-        "pytest",
+        str(toolkit / "own_tests.py"),
+        here,
         "-c",
         str(toolkit / "pytest.ini"),
         "--rootdir=.",
@@ -108,7 +121,11 @@ def main(toolkit: Path, scratch: Path, collect_s: float, stall_s: float) -> int:
         os.killpg(process.pid, signal.SIGKILL)
         print(f"[assay] {stopped}: the tests were stopped", flush=True)
     process.wait()
-    coverage_code, coverage_output = _coverage_json(rcfile, env)
+    # What the tests left running in their session (a fork bomb, a server) goes with them,
+    # and gives back the process slots coverage needs.
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    coverage_code, coverage_output = _coverage_json(rcfile, env, toolkit)
     verdict = {
         "exit_code": process.returncode,
         "stopped": stopped,
@@ -116,6 +133,11 @@ def main(toolkit: Path, scratch: Path, collect_s: float, stall_s: float) -> int:
         "coverage_output": coverage_output[-2000:],
     }
     (scratch / "verdict.json").write_text(json.dumps(verdict), encoding="utf-8")
+    if process.returncode < 0 and not stopped:
+        # Killed from outside (the out-of-memory killer): exit as the tests did, for the
+        # sandbox to find out which limit it was.
+        print(f"[assay] the tests were killed by signal {-process.returncode}", flush=True)
+        return 128 - process.returncode
     return 0
 
 

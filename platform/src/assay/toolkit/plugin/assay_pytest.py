@@ -2,14 +2,17 @@
 
 Results are written as they happen, so a run killed at its deadline still says which
 tests had finished and which were collected but never reported; a ``finished`` line says
-the session ended by itself. The grader checks the events against each other: a run whose
-lines are missing, repeated or out of step with what was collected is not trusted.
+the session ended by itself, a ``stopped`` line that the grader's watchdog ended it. The
+grader checks the events against each other: a run whose lines are missing, repeated or out of
+step with what was collected is not trusted.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
+import time
 from pathlib import Path
 from typing import IO, Any
 
@@ -17,12 +20,23 @@ import pytest
 
 MESSAGE_CAP = 2000
 _sinks: list[IO[str]] = []
+_lock = threading.Lock()
+# When the last event was written: a watchdog reads it to tell a run that stalls.
+last_event = time.monotonic()
 
 
 def _emit(event: dict[str, Any]) -> None:
-    for sink in _sinks:
-        sink.write(json.dumps(event) + "\n")
-        sink.flush()
+    global last_event  # noqa: PLW0603 - one clock for the whole session
+    with _lock:
+        for sink in _sinks:
+            sink.write(json.dumps(event) + "\n")
+            sink.flush()
+        last_event = time.monotonic()
+
+
+def stop(reason: str) -> None:
+    """Say the run was stopped before it finished (the last event of a run the grader ends)."""
+    _emit({"event": "stopped", "reason": reason})
 
 
 def _metadata(item: pytest.Item) -> dict[str, Any]:
