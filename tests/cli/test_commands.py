@@ -51,7 +51,8 @@ def sandboxed(monkeypatch: pytest.MonkeyPatch, sandbox: FakeSandbox) -> FakeSand
 
 
 def invoke(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
+    """Run a command on a console wide enough that no path or message is wrapped."""
+    result = runner.invoke(app, list(args), env={"COLUMNS": "1000"})
     return result.exit_code, result.output
 
 
