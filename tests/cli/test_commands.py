@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from typer.testing import CliRunner
 
-from assay.cli import app
+from assay.cli import app, output
 from assay.cli.output import EXIT_BELOW_MIN, EXIT_INVALID, EXIT_PLATFORM
 from assay.config import get_settings
 from assay.sandbox.images import RuntimeImage
@@ -50,9 +50,15 @@ def sandboxed(monkeypatch: pytest.MonkeyPatch, sandbox: FakeSandbox) -> FakeSand
     return sandbox
 
 
+@pytest.fixture(autouse=True)
+def wide_consoles(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Consoles wide enough that no temporary path or message is wrapped in the output."""
+    for console in (output.console, output.err):
+        monkeypatch.setattr(console, "width", 1000)
+
+
 def invoke(*args: str) -> tuple[int, str]:
-    """Run a command on a console wide enough that no path or message is wrapped."""
-    result = runner.invoke(app, list(args), env={"COLUMNS": "1000"})
+    result = runner.invoke(app, list(args))
     return result.exit_code, result.output
 
 
