@@ -8,6 +8,9 @@ from assay.grading.context import Run
 from assay.grading.report import LoadFigures, LoadTest, StageStatus
 from assay.sandbox.pod import Role
 
+GUARD_AFTER_S = 3  # measured seconds after which a run where every request failed stops
+STOPPED_EARLY = "every request failed: the load test stopped early"
+
 
 def parse_stats(text: str) -> LoadFigures | None:
     """Read the ``Aggregated`` row of Locust's ``*_stats.csv``."""
@@ -40,7 +43,7 @@ def measure(run: Run) -> tuple[LoadTest, str]:
         "-m",
         "locust",
         "-f",
-        str(run.pod.paths.evaluation / "locustfile.py"),
+        f"{run.pod.paths.evaluation / 'locustfile.py'},{run.toolkit('load_guard.py')}",
         "--headless",
         "--host",
         run.base_url,
@@ -59,10 +62,9 @@ def measure(run: Run) -> tuple[LoadTest, str]:
         "--stop-timeout",
         "2",
     ]
+    env = {**run.tester_env(), "ASSAY_LOAD_CHECK_S": str(spec.warmup_seconds + GUARD_AFTER_S)}
     with run.sandbox.load_window():
-        result = run.pod.run(
-            Role.tester, argv, env=run.tester_env(), timeout=run.problem.spec.deadlines.load
-        )
+        result = run.pod.run(Role.tester, argv, env=env, timeout=run.problem.spec.deadlines.load)
     stats = run.pod.read_text(Role.tester, prefix.with_name("load_stats.csv"))
     load = LoadTest(
         users=spec.users,
@@ -89,5 +91,7 @@ def load_test(run: Run) -> LoadTest:
             )
             if figures.failure_rate > 0.01:
                 stage.status = StageStatus.failed
+            if STOPPED_EARLY in stage.log:
+                stage.summary += f"; {STOPPED_EARLY}"
         run.report.load = load
         return load
