@@ -303,3 +303,22 @@ def test_tests_not_run_say_why_and_keep_their_results(tmp_path):
         ("passed", ""),
         ("missing", "not run: faults were not injected"),
     ]
+
+
+# a run the grader's watchdog stopped
+
+
+def test_a_run_the_watchdog_stopped_says_why_and_is_not_a_platform_error():
+    stopped = {"event": "stopped", "reason": "no test ended for 60 s"}
+
+    checked = check(collected(A, B), result(A), stopped, expected=[A, B])
+
+    assert checked.stopped == "no test ended for 60 s"
+    assert not checked.finished
+
+
+def test_an_event_after_the_watchdog_stopped_the_run_is_refused():
+    stopped = {"event": "stopped", "reason": "no test ended for 60 s"}
+
+    with pytest.raises(PlatformError, match="after the session finished"):
+        check(collected(A), stopped, result(A))

@@ -57,6 +57,9 @@ def test_path_hooks_and_installed_metadata_are_never_on_the_path(tmp_path, relat
         ("pytest.ini", "pytest"),
         (".coveragerc", "coverage"),
         ("tox.ini", "pytest or coverage"),
+        (".gitignore", "ruff"),
+        (".ignore", "ruff"),
+        (".importlinter", "import-linter"),
     ],
 )
 def test_a_tools_config_file_is_not_read(tmp_path, name, tool):
