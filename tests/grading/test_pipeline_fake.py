@@ -575,3 +575,32 @@ def test_a_submission_needing_nothing_more_runs_on_the_runtime_image(tmp_path):
     run(tmp_path, sandbox)
 
     assert sandbox.specs[0].app_image is None
+
+
+# Open briefs: the binding the suite used is evidence
+
+
+def test_the_binding_an_open_suite_writes_is_kept_in_the_report(tmp_path):
+    binding = {"source": "openapi", "operations": {"list books": {"method": "GET", "path": "/b"}}}
+
+    def suite(command: Command) -> ExecResult:
+        if "--collect-only" not in command.argv:
+            command.leave(command.env["ASSAY_BINDING_OUT"], json.dumps(binding))
+        return hidden_suite(TESTS)(command)
+
+    report = run(tmp_path, FakeSandbox(grading(TESTS, hidden=suite)))
+
+    assert report.binding is not None
+    assert report.binding.operations == {"list books": {"method": "GET", "path": "/b"}}
+
+
+def test_a_pinned_binding_is_given_to_the_hidden_suite(tmp_path):
+    sandbox = FakeSandbox(grading(TESTS))
+    pinned = {"operations": {"list books": {"method": "GET", "path": "/api/books"}}}
+
+    run(tmp_path, sandbox, binding=pinned)
+
+    hidden = [c for c in sandbox.pods[0].commands if c.program == "hidden"]
+    assert {
+        json.loads(c.env["ASSAY_BINDING"])["operations"]["list books"]["path"] for c in hidden
+    } == {"/api/books"}

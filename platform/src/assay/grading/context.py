@@ -1,11 +1,13 @@
 """What every stage of one grading run shares."""
 
+import json
 import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from assay.catalog.loader import Problem
 from assay.errors import PlatformError
@@ -16,6 +18,7 @@ from assay.sandbox.limits import Limits
 from assay.sandbox.pod import Pod, PodSpec, Sandbox
 
 Progress = Callable[[Stage], None]
+BINDING_FILE = "binding.json"  # where an open brief's suite says how it bound the API
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 TOOLKIT = Path(__file__).resolve().parents[1] / "toolkit"
 
@@ -65,6 +68,7 @@ class Run:
     healthy: bool = False
     app_port: int | None = None  # where the service was found, when not where expected
     discovered: configure.Discovered = field(default_factory=configure.Discovered)
+    binding: dict[str, Any] | None = None  # a reviewer's correction of an open brief's binding
 
     @property
     def base_url(self) -> str:
@@ -127,6 +131,8 @@ class Run:
         env = {
             "ASSAY_BASE_URL": self.base_url,
             "ASSAY_SEED": str(self.seed),
+            "ASSAY_BINDING_OUT": str(self.scratch(BINDING_FILE)),
+            **({"ASSAY_BINDING": json.dumps(self.binding)} if self.binding else {}),
             **{f"ASSAY_APP_{key}": value for key, value in self.service_env().items()},
         }
         if "redis" in services:

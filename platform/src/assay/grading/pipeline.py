@@ -12,6 +12,7 @@ import uuid
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from assay import tree
 from assay.catalog.loader import Problem
@@ -131,6 +132,7 @@ def grade(
     baseline_max_age_s: float = baseline.MAX_AGE_S,
     seed: int | None = None,
     measure_load: bool = True,
+    binding: dict[str, Any] | None = None,
     progress: Progress = lambda stage: None,
 ) -> Report:
     """Grade a submission folder; raises only for bad input (``InvalidSubmission``).
@@ -164,6 +166,7 @@ def grade(
                 progress=progress,
                 measure_load=measure_load,
                 discovered=discovered,
+                binding=binding,
             )
             run_stages(run)
         report.error = _platform_errors(report)

@@ -95,6 +95,17 @@ def _failed_tests(report: Report) -> Table | None:
     return table
 
 
+def _binding_lines(report: Report) -> list[str]:
+    binding = report.binding
+    if binding is None:
+        return []
+    lines = [
+        f"bound ({binding.source}): {name} -> {spec.get('method', '?')} {spec.get('path', '?')}"
+        for name, spec in binding.operations.items()
+    ]
+    return lines + [f"binding: {note}" for note in binding.notes]
+
+
 def show_report(console: Console, report: Report) -> None:
     heading = escape(f"{report.submission}  [run {report.run_id}]")
     if report.outcome is Outcome.error:
@@ -106,6 +117,7 @@ def show_report(console: Console, report: Report) -> None:
     lines = [
         *(f"note: {note}" for note in detection.notes),
         *(f"configured: {item}" for item in detection.configuration),
+        *_binding_lines(report),
         *(f"left out: {item}" for item in detection.left_out),
         *(f"ignored: {item}" for item in detection.ignored),
     ]

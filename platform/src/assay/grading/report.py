@@ -5,9 +5,9 @@ Bump ``SCHEMA_VERSION`` on any change a reader of an older report would misread.
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = 1
 
@@ -185,6 +185,17 @@ class CriterionScore(BaseModel):
     review: CriterionReview | None = None
 
 
+class Binding(BaseModel):
+    """How an open brief's operations were bound to the candidate's own API: read from its
+    OpenAPI document and confirmed by probing, or pinned by a reviewer."""
+
+    model_config = ConfigDict(extra="allow")
+
+    source: str = "openapi"
+    operations: dict[str, dict[str, Any]] = {}
+    notes: list[str] = []
+
+
 class Reproducibility(BaseModel):
     problem: str
     problem_version: str
@@ -217,3 +228,4 @@ class Report(BaseModel):
     contracts: list[Contract] = []
     load: LoadTest | None = None
     reproducibility: Reproducibility | None = None
+    binding: Binding | None = None

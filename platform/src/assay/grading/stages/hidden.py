@@ -13,8 +13,8 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from assay.errors import PlatformError
-from assay.grading.context import Run
-from assay.grading.report import HiddenTest, Stage, StageStatus
+from assay.grading.context import BINDING_FILE, Run
+from assay.grading.report import Binding, HiddenTest, Stage, StageStatus
 from assay.sandbox.pod import ExecResult, Role
 
 HEALTHY_ONLY = "not degraded"
@@ -220,6 +220,19 @@ def execute(run: Run, *, name: str, degraded: bool) -> None:
         _summarise(run, stage, degraded, _mark_missing(run, degraded, why))
         if checked.stopped:
             stage.summary += f" (stopped: {checked.stopped})"
+        if not degraded:
+            run.report.binding = _binding(run)
+
+
+def _binding(run: Run) -> Binding | None:
+    """What an open brief's suite bound, when it says: the evidence behind every result."""
+    text = run.pod.read_text(Role.tester, run.scratch(BINDING_FILE))
+    if not text:
+        return None
+    try:
+        return Binding.model_validate_json(text)
+    except ValidationError as error:
+        raise PlatformError(f"the hidden suite wrote an unreadable binding: {error}") from error
 
 
 def not_run(run: Run, why: str) -> None:
