@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     redispatch_after_s: float = 15 * 60
     max_deliveries: int = 3
     grading_time_limit_s: int = 50 * 60
+    # where people reach the service (https://assay.example.com): the links Assay hands out
+    # outside a page (git remotes, pull-request comments); the request's own address if unset
+    public_url: str | None = None
 
     # a client of the service (assay submit, assay status)
     url: str = "http://127.0.0.1:8000"

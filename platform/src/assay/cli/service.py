@@ -39,9 +39,17 @@ def worker(
     concurrency: Annotated[
         int | None, typer.Option(min=1, help="Gradings at once (default ASSAY_WORKER_CONCURRENCY).")
     ] = None,
+    queues: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated queues (default: gradings,pulls; pulls alone reports)."),
+    ] = None,
 ) -> None:
     """Grade submissions from the queue, one pod per grading, on this host's Docker engine."""
-    from assay.server.worker import GRADING_QUEUE, celery  # noqa: PLC0415 - connects at import
+    from assay.server.worker import (  # noqa: PLC0415 - connects at import
+        GRADING_QUEUE,
+        PULLS_QUEUE,
+        celery,
+    )
 
     settings = get_settings()
     celery.worker_main(
@@ -50,7 +58,7 @@ def worker(
             "--loglevel=INFO",
             f"--concurrency={concurrency or settings.worker_concurrency}",
             "--queues",
-            GRADING_QUEUE,
+            queues or f"{GRADING_QUEUE},{PULLS_QUEUE}",
             "--hostname",
             f"assay@{socket.gethostname()}",
         ]

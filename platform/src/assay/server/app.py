@@ -15,8 +15,10 @@ from assay.server import errors
 from assay.server.accounts.routes import router as accounts_router
 from assay.server.dashboard import routes as dashboard
 from assay.server.db import engine_for
+from assay.server.git import routes as git
 from assay.server.metrics import Metrics
 from assay.server.problems.routes import router as problems_router
+from assay.server.pulls.routes import router as pulls_router
 from assay.server.reviews.routes import router as reviews_router
 from assay.server.submissions.routes import router as submissions_router
 from assay.server.worker import celery, configure
@@ -63,7 +65,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(problems_router)
     api.include_router(submissions_router)
     api.include_router(reviews_router)
+    api.include_router(git.api_router)
+    api.include_router(pulls_router)
     app.include_router(api)
+    app.include_router(git.router)
     dashboard.install(app)
 
     @app.get("/healthz", tags=["operations"])

@@ -26,6 +26,14 @@ def get_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
+def links_base(request: Request, settings: SettingsDep) -> str:
+    """Where links handed out of the page go: the public URL, or the one this request used."""
+    return (settings.public_url or str(request.base_url)).rstrip("/")
+
+
+LinksDep = Annotated[str, Depends(links_base)]
+
+
 def get_session(settings: SettingsDep) -> Iterator[Session]:
     """One unit of work per request: committed when the route succeeds, else rolled back.
 

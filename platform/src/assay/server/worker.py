@@ -19,6 +19,8 @@ from assay.config import Settings, get_settings
 
 log = logging.getLogger(__name__)
 GRADING_QUEUE = "gradings"
+PULLS_QUEUE = "pulls"  # fetching pull-request commits and reporting back: light, outbound
+PULLS_STALLED = timedelta(minutes=15)
 
 
 def configure(app: Celery, settings: Settings) -> None:
@@ -36,19 +38,22 @@ def configure(app: Celery, settings: Settings) -> None:
         broker_connection_retry_on_startup=True,
         broker_connection_timeout=3,
         task_default_queue=GRADING_QUEUE,
+        task_routes={"assay.pulls.*": {"queue": PULLS_QUEUE}},
         task_ignore_result=True,
         worker_hijack_root_logger=False,
         worker_send_task_events=False,
     )
 
 
-celery = Celery("assay", include=["assay.server.gradings.tasks"])
+celery = Celery("assay", include=["assay.server.gradings.tasks", "assay.server.pulls.tasks"])
 configure(celery, get_settings())
 _stop_sweeping = threading.Event()
 
 
 def _sweep_forever(settings: Settings) -> None:
     from assay.server.gradings import runner, tasks  # noqa: PLC0415 - the tasks import this app
+    from assay.server.pulls import runner as pulls  # noqa: PLC0415
+    from assay.server.pulls import tasks as pull_tasks  # noqa: PLC0415
 
     while not _stop_sweeping.wait(settings.sweep_every_s):
         try:
@@ -56,6 +61,12 @@ def _sweep_forever(settings: Settings) -> None:
                 settings,
                 lambda submission_id: tasks.dispatch(submission_id, settings),
                 redispatch_after=timedelta(seconds=settings.redispatch_after_s),
+            )
+            sent += pulls.sweep(
+                settings,
+                fetch_again=pull_tasks.send_fetch,
+                report_again=pull_tasks.send_report,
+                older_than=PULLS_STALLED,
             )
         except Exception:
             log.exception("sweep failed; trying again in %s s", settings.sweep_every_s)

@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Response, status
 
 from assay.server.accounts import service
+from assay.server.accounts.models import Invitation
 from assay.server.accounts.schemas import (
     AcceptIn,
     ApiTokenCreate,
@@ -19,10 +20,25 @@ from assay.server.accounts.schemas import (
     UserCreate,
     UserRead,
 )
-from assay.server.deps import AdminDep, KeysDep, SessionDep, SettingsDep, StaffDep, UserDep
+from assay.server.deps import (
+    AdminDep,
+    KeysDep,
+    LinksDep,
+    SessionDep,
+    SettingsDep,
+    StaffDep,
+    UserDep,
+)
+from assay.server.git.service import remote_url
 from assay.server.problems import service as problems
 
 router = APIRouter(tags=["accounts"])
+
+
+def _invitation(invitation: Invitation, links: str) -> InvitationRead:
+    read = InvitationRead.model_validate(invitation)
+    read.git_url = remote_url(links, invitation.id)
+    return read
 
 
 def _pair(pair: service.TokenPair) -> TokenPairRead:
@@ -96,7 +112,11 @@ def revoke_token(token_id: str, user: UserDep, session: SessionDep) -> Response:
 
 @router.post("/invitations", status_code=status.HTTP_201_CREATED)
 def invite(
-    body: InvitationCreate, user: StaffDep, session: SessionDep, settings: SettingsDep
+    body: InvitationCreate,
+    user: StaffDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    links: LinksDep,
 ) -> InvitationCreated:
     """Invite a candidate to a problem until a deadline (their account is made if new)."""
     problem = problems.visible(session, user, settings, body.problem)
@@ -108,11 +128,11 @@ def invite(
         deadline=body.deadline,
         name=body.name,
     )
-    read = InvitationRead.model_validate(invitation)
+    read = _invitation(invitation, links)
     return InvitationCreated(**read.model_dump(), accept_token=accept_token)
 
 
 @router.get("/invitations")
-def list_invitations(user: UserDep, session: SessionDep) -> InvitationList:
+def list_invitations(user: UserDep, session: SessionDep, links: LinksDep) -> InvitationList:
     items = service.invitations(session, user)
-    return InvitationList(items=[InvitationRead.model_validate(item) for item in items])
+    return InvitationList(items=[_invitation(item, links) for item in items])

@@ -108,6 +108,11 @@ class InvitationRead(BaseModel):
     problem: str
     deadline: datetime
     created_at: datetime
+    git_url: str = Field(
+        default="",
+        description="The invitation's git remote: push main to submit (an API token is the "
+        "password).",
+    )
 
 
 class InvitationCreated(InvitationRead):

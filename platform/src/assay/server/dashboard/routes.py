@@ -39,10 +39,11 @@ from assay.grading import scoring
 from assay.grading.report import Report
 from assay.server.accounts import security
 from assay.server.accounts import service as accounts
-from assay.server.accounts.models import User
-from assay.server.dashboard import auth, charts, evidence, service, source, views
+from assay.server.accounts.models import Invitation, User
+from assay.server.dashboard import auth, charts, commits, evidence, service, source, views
 from assay.server.db import sessions
-from assay.server.deps import SessionDep, SettingsDep
+from assay.server.deps import LinksDep, SessionDep, SettingsDep
+from assay.server.git import service as git
 from assay.server.gradings import service as gradings
 from assay.server.gradings.models import AttemptStatus
 from assay.server.gradings.tasks import dispatch
@@ -180,6 +181,7 @@ def problem_page(
     user: PageUser,
     session: SessionDep,
     settings: SettingsDep,
+    links: LinksDep,
     sort: str = "best",
     order: str = "desc",
     q: str = "",
@@ -188,7 +190,7 @@ def problem_page(
 ) -> Response:
     problem = _problem(session, user, settings, slug)
     if not user.is_staff:
-        return _candidate_problem(request, problem, user, session)
+        return _candidate_problem(request, problem, user, session, links)
     criteria = list(problem.rubric.criteria)
     ids = [criterion.id for criterion in criteria]
     sort = sort if sort in (*service.SORTS, *ids) else "best"
@@ -262,7 +264,12 @@ def _csv(value: float | None) -> str:
 
 
 def _candidate_problem(
-    request: Request, problem: Problem, user: User, session: Session
+    request: Request,
+    problem: Problem,
+    user: User,
+    session: Session,
+    links: str,
+    new_token: str = "",
 ) -> Response:
     invitation = next(
         (item for item in service.invitations(session, user) if item.problem == problem.slug), None
@@ -274,8 +281,27 @@ def _candidate_problem(
         "open": invitation is not None and invitation.deadline > datetime.now(UTC),
         "submissions": service.own_submissions(session, user, problem.slug),
         "error": "",
+        "git_url": git.remote_url(links, invitation.id) if invitation is not None else "",
+        "new_token": new_token,
     }
     return views.render(request, "problem.html", context, user=user)
+
+
+@router.post("/problems/{slug}/git-token")
+def git_token(
+    request: Request,
+    slug: str,
+    user: PageUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    links: LinksDep,
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """An API token for ``git push``, shown on the problem's page this once."""
+    _check_csrf(request, csrf, settings)
+    problem = _problem(session, user, settings, slug)
+    _token, secret = accounts.create_api_token(session, user, f"git {problem.slug}")
+    return _candidate_problem(request, problem, user, session, links, new_token=secret)
 
 
 @router.get("/problems/{slug}/bundle")
@@ -335,6 +361,7 @@ def submission_page(
     result = gradings.result(session, submission.id)
     report = Report.model_validate(result.report) if result is not None and result.report else None
     live = views.live(session, submission)
+    history = _commits(session, submission, problem)
     if not user.is_staff:
         view = gradings.candidate_view(result.report) if result and result.report else None
         context = {
@@ -344,6 +371,7 @@ def submission_page(
             "reviewer_only": (view or {}).get("reviewer_only_tests", {}),
             "error": result.error if result is not None else None,
             "live": live,
+            "commits": history,
         }
         return views.render(request, "candidate_submission.html", context, user=user)
     pairs = views.attempt_reports(gradings.attempts(session, submission.id))
@@ -365,8 +393,21 @@ def submission_page(
         "history": views.history(pairs),
         "live": live,
         "descriptions": {c.id: c.description for c in problem.rubric.criteria} if problem else {},
+        "commits": history,
     }
     return views.render(request, "submission.html", context, user=user)
+
+
+def _commits(
+    session: Session, submission: Submission, problem: Problem | None
+) -> commits.Timeline | None:
+    """A pushed submission's commits against the time box; None for an upload."""
+    push = git.push_of(session, submission.id)
+    if push is None:
+        return None
+    invitation = session.get_one(Invitation, push.invitation_id)
+    box = service.time_box(problem.spec.time_box) if problem is not None else None
+    return commits.timeline(push, invitation, box)
 
 
 @router.get("/submissions/{submission_id}/status")

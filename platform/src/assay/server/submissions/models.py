@@ -50,6 +50,8 @@ class Submission(Base):
     files: Mapped[int]
     size: Mapped[int]
     source: Mapped[str] = mapped_column(String(20), default="upload")
+    # the git commit whose tree this is, when it came from a push or a pull request
+    commit: Mapped[str | None] = mapped_column(String(64), default=None)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), default=None)
     status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.queued)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -50,6 +50,7 @@ def _read(
         files=submission.files,
         size=submission.size,
         source=submission.source,
+        commit=submission.commit,
         total=submission.total,
         error=attempt.error if attempt is not None and submission.status is Status.error else None,
         stage=attempt.stage if attempt is not None else "",
@@ -63,6 +64,7 @@ def _read(
             "junit": f"{path}/junit",
             "logs": f"{path}/logs",
             "attempts": f"{path}/attempts",
+            **({"commits": f"{path}/commits"} if submission.source == "git" else {}),
         },
     )
 

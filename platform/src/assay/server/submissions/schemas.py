@@ -59,6 +59,7 @@ class SubmissionRead(BaseModel):
     files: int
     size: int
     source: str
+    commit: str | None = Field(default=None, description="The git commit graded, if any.")
     total: float | None = Field(description="The score of the last finished attempt, if graded.")
     error: str | None = Field(default=None, description="Why the platform could not grade it.")
     stage: str = ""

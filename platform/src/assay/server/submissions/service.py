@@ -57,6 +57,20 @@ def _blob(session: Session, data: bytes) -> Blob:
     return blob
 
 
+def admit(
+    session: Session,
+    *,
+    user: User,
+    problem: str,
+    uploads_per_hour: int,
+    submitter: User | None = None,
+) -> None:
+    """Refuse what ``user`` may not submit now: no open invitation, or over the upload rate."""
+    if not (submitter or user).is_staff:
+        accounts.open_invitation(session, user, problem)
+        _check_rate(session, user, uploads_per_hour)
+
+
 def create_submission(
     session: Session,
     *,
@@ -66,8 +80,14 @@ def create_submission(
     idempotency_key: str | None = None,
     uploads_per_hour: int = 20,
     source: str = "upload",
+    commit: str | None = None,
+    submitter: User | None = None,
 ) -> Accepted:
-    """Check and store an upload as a queued submission; nothing is kept if it is refused."""
+    """Check and store an upload as a queued submission; nothing is kept if it is refused.
+
+    ``submitter`` is who sends it when that is not ``user`` (a reviewer pushing to a
+    candidate's remote): the candidate's deadline and upload rate bind only the candidate.
+    """
     if idempotency_key is not None:
         earlier = session.scalar(
             select(Submission).where(
@@ -78,9 +98,13 @@ def create_submission(
             if earlier.archive_sha256 != hashlib.sha256(canonical(upload).data).hexdigest():
                 raise Conflict("this Idempotency-Key was used for a different upload")
             return Accepted(earlier, created=False, left_out=[])
-    if not user.is_staff:
-        accounts.open_invitation(session, user, problem.slug)
-        _check_rate(session, user, uploads_per_hour)
+    admit(
+        session,
+        user=user,
+        problem=problem.slug,
+        uploads_per_hour=uploads_per_hour,
+        submitter=submitter,
+    )
     kept = canonical(upload)
     blob = _blob(session, kept.data)
     submission = Submission(
@@ -90,6 +114,7 @@ def create_submission(
         files=kept.files,
         size=kept.size,
         source=source,
+        commit=commit,
         idempotency_key=idempotency_key,
     )
     session.add(submission)
