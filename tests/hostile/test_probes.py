@@ -18,7 +18,7 @@ from assay.catalog.loader import Problem
 from tests.hostile import submissions
 from tests.hostile.checks import Graded, Hostile, assert_contained, not_above
 
-pytestmark = pytest.mark.docker
+pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("hostile")]
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC = [("1.1.1.1", 80), ("1.1.1.1", 443), ("8.8.8.8", 53), ("2606:4700:4700::1111", 443)]
 METADATA = [("169.254.169.254", 80)]

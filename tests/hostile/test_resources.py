@@ -14,7 +14,7 @@ from assay.catalog.loader import Problem
 from tests.hostile import submissions
 from tests.hostile.checks import Graded, Hostile, assert_contained, not_above
 
-pytestmark = pytest.mark.docker
+pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("hostile-resources")]
 # What a grader failure could hand a submission that breaks things: hidden and own-test points.
 FORGEABLE = ["functionality", "architecture", "testing"]
 OOM = "killed by the out-of-memory killer at the memory limit"

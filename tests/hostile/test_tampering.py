@@ -13,7 +13,7 @@ from assay.catalog.loader import Problem
 from tests.hostile import submissions
 from tests.hostile.checks import TESTER_STAGES, Graded, Hostile, assert_contained, not_above
 
-pytestmark = pytest.mark.docker
+pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("hostile")]
 NOT_IMPORTED = "they never import the submission"
 # What runs the candidate's own tests: the grader's, whatever the submission names its modules.
 GRADER_TOOLS = ("coverage", "pytest", "_pytest", "pluggy", "assay_pytest", "evil_plugin")

@@ -20,7 +20,7 @@ from assay.grading.report import Report
 from assay.sandbox.docker import OWNER_LABEL, DockerSandbox, owner
 from tests.hostile import submissions
 
-pytestmark = pytest.mark.docker
+pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("hostile")]
 REFUSED_WITHIN_S = 10
 
 
