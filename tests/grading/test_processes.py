@@ -9,7 +9,7 @@ import pytest
 from assay.catalog.loader import Problem, load_problem
 from assay.grading.report import Outcome, Report
 
-pytestmark = pytest.mark.docker
+pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("processes")]
 
 PROBLEM_TOML = """
 slug = "duo"
