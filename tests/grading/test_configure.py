@@ -70,6 +70,19 @@ def test_db_names_read_with_os_getenv_are_set_whatever_their_defaults(tmp_path):
     assert env == {"DB_HOST": "127.0.0.1", "DB_NAME": "app", "DB_USER": "app"}
 
 
+def test_parts_whose_defaults_are_named_postgres_are_parts_not_urls(tmp_path):
+    code = (
+        "import os\n"
+        "USER = os.getenv('POSTGRES_USER', 'postgres')\n"
+        "PASSWORD = os.getenv('POSTGRES_PASSWORD', 'postgres')\n"
+        "NAME = os.getenv('POSTGRES_DB', 'postgres')\n"
+    )
+
+    env = configured(tmp_path, {"app/config.py": code})
+
+    assert env == {"POSTGRES_USER": "app", "POSTGRES_PASSWORD": "secret", "POSTGRES_DB": "app"}
+
+
 def test_a_database_url_keeps_the_driver_the_submission_uses(tmp_path):
     code = (
         "from pydantic_settings import BaseSettings, SettingsConfigDict\n\n"

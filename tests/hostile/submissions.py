@@ -788,8 +788,8 @@ def create_app() -> FastAPI:
     async def trickle(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        """Answer /health; start every other answer and never finish it."""
-        if request.url.path == "/health":
+        """Answer / and /health (readiness probes); start every other answer, never finish."""
+        if request.url.path in ("/", "/health"):
             return await call_next(request)
         unleash()
         return StreamingResponse(forever(), media_type="application/json")

@@ -129,6 +129,23 @@ def rich_report(problem: Problem, *, failing: int = 2, seed: int = 0) -> Report:
             outcome="passed",
         )
     )
+    # The rubric's gates read the behaviour tests: two of them, weighted as the passed and the
+    # failed tests above, keep the gate where the totals the dashboard's tests expect put it.
+    passed = sum(test.passed for test in tests)
+    tests += [
+        HiddenTest(
+            id=f"tests/test_behaviour.py::test_{name}",
+            category="behaviour",
+            weight=weight,
+            outcome=outcome,
+            doc="What the service does, through the binding.",
+        )
+        for name, weight, outcome in (
+            ("what_works", passed, "passed"),
+            ("what_does_not", len(tests) - passed, "failed"),
+        )
+        if weight
+    ]
     findings = [
         LintFinding(code="E501", message="Line too long (120 > 100)", file="app/main.py", line=2),
         LintFinding(code="S105", message="Possible hardcoded password", file="app/main.py", line=3),

@@ -3,6 +3,11 @@
 Every test talks to the running service over HTTP (`ASSAY_BASE_URL`) and creates the
 books it needs: the database is shared by the whole run, so no test assumes an empty
 list or another test's data. Data is random but reproducible from `ASSAY_SEED`.
+
+Two ways in: `api` calls the statement's exact paths and shapes (functionality and
+validation check the contract as written); `bound` calls the service through the binding
+(`binding.py`, the same as the open brief's), found in its OpenAPI document, so that the
+behaviour, cache and resilience tests measure what the service does, however it spells it.
 """
 
 import os
@@ -14,6 +19,9 @@ from typing import Any
 import httpx
 import pytest
 import redis
+from binding import Binding
+from bound import BoundApi
+from establish import establish
 
 BASE_URL = os.environ["ASSAY_BASE_URL"]
 REDIS_URL = os.environ.get("ASSAY_REDIS_URL", "")
@@ -172,3 +180,21 @@ def rng(request: pytest.FixtureRequest) -> random.Random:
 @pytest.fixture
 def api(client: httpx.Client, rng: random.Random) -> BookApi:
     return BookApi(client, rng)
+
+
+@pytest.fixture(scope="session")
+def binding(client: httpx.Client) -> Binding:
+    """How the statement's four operations map to this service; written out for the report."""
+    return establish(client)
+
+
+@pytest.fixture
+def bound(client: httpx.Client, binding: Binding, rng: random.Random) -> BoundApi:
+    return BoundApi(client, binding, rng)
+
+
+@pytest.fixture
+def impatient(binding: Binding, rng: random.Random) -> Iterator[BoundApi]:
+    """The service through a client that gives up on any request slower than 2 seconds."""
+    with httpx.Client(base_url=BASE_URL, timeout=2.0) as http:
+        yield BoundApi(http, binding, rng)

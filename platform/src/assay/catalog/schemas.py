@@ -89,6 +89,9 @@ class ProblemSpec(Strict):
     slug: str
     title: str
     version: str
+    # exact: the statement fixes paths, fields and shapes; open: the candidate chooses them
+    # and the hidden suite binds to their API (the binding is in the report)
+    contract: Literal["exact", "open"] = "exact"
     difficulty: Literal["junior", "intermediate", "advanced"]
     time_box: str
     stack: list[str]

@@ -248,7 +248,8 @@ def aliases(discovered: Discovered) -> tuple[str, ...]:
 def _kind(variable: Variable) -> str | None:
     """Which pod setting a variable stands for, by its name first, then by its example."""
     name, example = variable.name.upper(), (variable.example or "").lower()
-    if DB_URL.match(name) or example.startswith(("postgres", "postgresql")):
+    # A URL's example has a scheme: a user or database named "postgres" is not one.
+    if DB_URL.match(name) or example.startswith(("postgres://", "postgresql://", "postgresql+")):
         return None if example.startswith("sqlite") else "db_url"
     if REDIS_URL.match(name) or example.startswith(("redis://", "rediss://")):
         return "redis_url"

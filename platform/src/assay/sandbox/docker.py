@@ -356,7 +356,8 @@ class DockerPod:
         return AppState(running, exit_code, self._logs(name), stopped_by)
 
     def _logs(self, name: str) -> str:
-        raw: bytes = self.containers[name].logs(tail=400)
+        """The head and the tail: how it started matters as much as how it ended."""
+        raw: bytes = self.containers[name].logs()
         capped = CappedOutput(self.output_cap)
         capped.feed(raw)
         return capped.text()

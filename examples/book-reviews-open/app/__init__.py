@@ -1,0 +1,1 @@
+"""Book Reviews: books, their reviews, and a cached book list."""

@@ -1,0 +1,1 @@
+"""Database access: queries over the models, one module per table. Never commits."""

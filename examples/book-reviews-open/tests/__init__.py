@@ -1,0 +1,1 @@
+"""The service's own tests; they need DATABASE_URL and REDIS_URL of throwaway databases."""

@@ -1,0 +1,5 @@
+"""The ASGI application: `uvicorn app.main:app`."""
+
+from fastapi import FastAPI
+
+app = FastAPI(title="Book Reviews")
