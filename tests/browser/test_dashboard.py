@@ -85,7 +85,7 @@ def test_a_reviewer_scores_a_graded_submission_from_the_leaderboard(
     expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible()
     visit(page, "reviewer-overview")
 
-    page.get_by_role("link", name="Book Reviews API").click()
+    page.get_by_role("link", name="Book Reviews API", exact=True).click()
     expect(page.get_by_role("heading", name="Book Reviews API: leaderboard")).to_be_visible()
     visit(page, "reviewer-leaderboard")
 
@@ -168,7 +168,7 @@ def test_a_candidate_uploads_and_watches_the_grading_reach_graded_live(
     expect(page.get_by_role("heading", name="My invitations")).to_be_visible()
     visit(page, "candidate-home")
 
-    page.get_by_role("link", name="Book Reviews API").click()
+    page.get_by_role("link", name="Book Reviews API", exact=True).click()
     expect(page.get_by_role("heading", name="Book Reviews API", level=1)).to_be_visible()
     visit(page, "candidate-problem")
 

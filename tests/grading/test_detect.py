@@ -140,6 +140,112 @@ def test_nothing_found_leaves_no_entrypoint_and_says_so(root, lock):
     assert f"{SCAFFOLD} not found and no FastAPI app detected" in detection.notes
 
 
+def test_the_procfiles_command_names_the_app_over_any_guess(root, lock):
+    write(root, "bookshop/api.py", FACTORY)
+    write(root, "bookshop/demo.py", APP)
+    write(root, "Procfile", "web: uvicorn bookshop.api:create_app --factory --port $PORT\n")
+
+    detection = detect(root, entrypoint=SCAFFOLD, lock=lock)
+
+    assert detection.entrypoint == "bookshop.api:create_app"
+    assert detection.entrypoint_source == "declared"
+    assert detection.factory is True
+    assert (
+        f"{SCAFFOLD} not found; started bookshop.api:create_app as the Procfile does: "
+        "web: uvicorn bookshop.api:create_app --factory --port $PORT"
+    ) in detection.notes
+
+
+def test_a_dockerfile_cmd_in_exec_form_is_read(root, lock):
+    write(root, "service/web.py", APP)
+    write(root, "service/other.py", APP)
+    write(
+        root,
+        "Dockerfile",
+        'FROM python:3.11\nCMD ["uvicorn", "service.web:app", "--host", "0.0.0.0"]\n',
+    )
+
+    assert detect(root, entrypoint=SCAFFOLD, lock=lock).entrypoint == "service.web:app"
+
+
+def test_a_command_run_from_a_workdir_gets_that_folder_as_app_dir(root, lock):
+    write(root, "backend/server/main.py", APP)
+    write(root, "backend/server/__init__.py")
+    write(root, "Dockerfile", "WORKDIR /srv/backend\nCMD uvicorn server.main:app\n")
+
+    detection = detect(root, entrypoint=SCAFFOLD, lock=lock)
+
+    assert detection.entrypoint == "server.main:app"
+    assert detection.app_dir == "backend"
+
+
+def test_a_readme_command_with_an_app_dir_is_followed(root, lock):
+    write(root, "code/reviews/http.py", "from fastapi import FastAPI\n\nweb = FastAPI()\n")
+    write(
+        root,
+        "README.md",
+        "# Reviews\n\nRun it with:\n\n```\n"
+        "$ uvicorn --app-dir code reviews.http:web --reload\n```\n",
+    )
+
+    detection = detect(root, entrypoint=SCAFFOLD, lock=lock)
+
+    assert detection.entrypoint == "reviews.http:web"
+    assert detection.app_dir == "code"
+
+
+def test_a_command_after_cd_runs_in_that_folder(root, lock):
+    write(root, "service/main.py", APP)
+    write(root, "service/app.py", APP)
+    write(root, "start.sh", "#!/bin/sh\ncd service && uvicorn main:app --port 8000\n")
+
+    detection = detect(root, entrypoint=SCAFFOLD, lock=lock)
+
+    assert (detection.entrypoint, detection.app_dir) == ("main:app", "service")
+
+
+def test_gunicorn_with_a_call_and_worker_class_is_a_factory(root, lock):
+    write(root, "shop/app.py", FACTORY)
+    write(root, "shop/demo.py", APP)
+    write(
+        root,
+        "Makefile",
+        "run:\n"
+        "\tgunicorn -k uvicorn.workers.UvicornWorker -b 0.0.0.0:8000 'shop.app:create_app()'\n",
+    )
+
+    detection = detect(root, entrypoint=SCAFFOLD, lock=lock)
+
+    assert detection.entrypoint == "shop.app:create_app"
+    assert detection.factory is True
+
+
+def test_fastapi_run_names_a_file_whose_app_is_served(root, lock):
+    write(root, "api/server.py", "from fastapi import FastAPI\n\napi = FastAPI()\n")
+    write(root, "api/app.py", APP)
+    write(root, "run.sh", "#!/bin/sh\nexec fastapi run api/server.py --port 8000\n")
+
+    assert detect(root, entrypoint=SCAFFOLD, lock=lock).entrypoint == "api.server:api"
+
+
+def test_a_command_naming_an_app_the_submission_lacks_falls_back_to_detection(root, lock):
+    write(root, "service/api.py", APP)
+    write(root, "README.md", "Start with `uvicorn main:app` (old layout)\n")
+
+    detection = detect(root, entrypoint=SCAFFOLD, lock=lock)
+
+    assert detection.entrypoint == "service.api:app"
+    assert detection.entrypoint_source == "detected"
+
+
+def test_the_scaffold_app_wins_over_a_written_down_command(root, lock):
+    write(root, "app/main.py", APP)
+    write(root, "other.py", APP)
+    write(root, "Procfile", "web: uvicorn other:app\n")
+
+    assert detect(root, entrypoint=SCAFFOLD, lock=lock).entrypoint == SCAFFOLD
+
+
 def test_migrations_are_run_when_there_is_an_alembic_ini(root, lock):
     write(root, "app/main.py", APP)
     write(root, "alembic.ini", "[alembic]\nscript_location = migrations\n")

@@ -155,7 +155,7 @@ def test_service_answering_500_everywhere_is_graded_low(
     assert report.total is not None and report.total <= 10
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def off_scaffold_report(
     grader: Grader, book_reviews: Problem, tmp_path_factory: pytest.TempPathFactory
 ) -> Report:

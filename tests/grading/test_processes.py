@@ -118,7 +118,7 @@ def _write(path: Path, text: str) -> None:
     path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def duo(tmp_path_factory: pytest.TempPathFactory) -> Problem:
     root = tmp_path_factory.mktemp("duo-root")
     _write(root / "problems/duo/problem.toml", PROBLEM_TOML)
@@ -131,7 +131,7 @@ def duo(tmp_path_factory: pytest.TempPathFactory) -> Problem:
     return load_problem(root, "duo")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def duo_report(grader: Callable[..., Report], duo: Problem) -> Report:
     return grader(duo.reference, duo)
 

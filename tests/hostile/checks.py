@@ -59,6 +59,7 @@ class Graded:
 
 
 Hostile = Callable[..., Graded]
+Batch = Callable[..., dict[str, Graded]]
 
 
 def not_above(hostile: Graded, twin: Graded, criteria: Iterable[str]) -> list[str]:

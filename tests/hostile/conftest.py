@@ -7,7 +7,8 @@ linked to.
 """
 
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,18 @@ from assay.catalog.loader import Problem
 from assay.grading.report import Report
 from assay.sandbox.docker import DockerSandbox
 from tests.hostile import submissions
-from tests.hostile.checks import CANARY_VARIABLE, Graded, Hostile, leftovers, stray_processes
+from tests.hostile.checks import (
+    CANARY_VARIABLE,
+    Batch,
+    Graded,
+    Hostile,
+    leftovers,
+    stray_processes,
+)
 
 TIMINGS: list[str] = []
+# Gradings side by side: as many as a worker host of two cores runs.
+AT_ONCE = 2
 
 
 @pytest.fixture(scope="session")
@@ -29,31 +39,56 @@ def marker() -> str:
 
 
 @pytest.fixture(scope="session")
-def hostile(sandbox: DockerSandbox, grader: Callable[..., Report], marker: str) -> Hostile:
-    """Grade a folder with a canary in the grader's environment; look at the host afterwards."""
+def hostile_batch(sandbox: DockerSandbox, grader: Callable[..., Report], marker: str) -> Batch:
+    """Grade folders side by side (``AT_ONCE``, in the order given), as a worker pool meets
+    them, with a canary in the grader's environment; look at the host once all have ended."""
+
+    def grade_all(
+        folders: Mapping[str, Path], *, outside: Iterable[Path] = (), measure_load: bool = False
+    ) -> dict[str, Graded]:
+        watched = list(outside)
+        digests = {name: tree.walk(folder).digest() for name, folder in folders.items()}
+        before = {path: path.read_bytes() for path in watched}
+        canary = f"canary-{secrets.token_hex(8)}"
+        with pytest.MonkeyPatch.context() as patch, ThreadPoolExecutor(AT_ONCE) as pool:
+            patch.setenv(CANARY_VARIABLE, canary)
+            running = {
+                name: pool.submit(grader, folder, measure_load=measure_load)
+                for name, folder in folders.items()
+            }
+            reports = {name: future.result() for name, future in running.items()}
+        stray = stray_processes(marker)
+        changed = [str(path) for path in watched if path.read_bytes() != before[path]]
+        changed += [str(path) for path in Path("/tmp").glob(f"*{marker}*")]
+        graded = {}
+        for name, report in reports.items():
+            kept = tree.walk(folders[name]).digest() == digests[name]
+            moved = [] if kept else [str(folders[name])]
+            graded[name] = Graded(
+                name,
+                report,
+                canary,
+                leftovers=leftovers(sandbox.client, report.run_id),
+                stray=stray,
+                changed=changed + moved,
+            )
+            TIMINGS.append(
+                f"{name:<18} {graded[name].seconds:6.1f} s  {report.outcome.value:<6}  "
+                f"total {report.total}  {graded[name].points()}"
+            )
+        return graded
+
+    return grade_all
+
+
+@pytest.fixture(scope="session")
+def hostile(hostile_batch: Batch) -> Hostile:
+    """Grade one folder on its own."""
 
     def grade(
         name: str, folder: Path, *, outside: Iterable[Path] = (), measure_load: bool = False
     ) -> Graded:
-        watched = list(outside)
-        digest = tree.walk(folder).digest()
-        before = {path: path.read_bytes() for path in watched}
-        canary = f"canary-{secrets.token_hex(8)}"
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv(CANARY_VARIABLE, canary)
-            report = grader(folder, measure_load=measure_load)
-        graded = Graded(name, report, canary)
-        graded.leftovers = leftovers(sandbox.client, report.run_id)
-        graded.stray = stray_processes(marker)
-        graded.changed = [str(path) for path in watched if path.read_bytes() != before[path]]
-        if tree.walk(folder).digest() != digest:
-            graded.changed.append(str(folder))
-        graded.changed += [str(path) for path in Path("/tmp").glob(f"*{marker}*")]
-        TIMINGS.append(
-            f"{name:<18} {graded.seconds:6.1f} s  {report.outcome.value:<6}  total {report.total}"
-            f"  {graded.points()}"
-        )
-        return graded
+        return hostile_batch({name: folder}, outside=outside, measure_load=measure_load)[name]
 
     return grade
 

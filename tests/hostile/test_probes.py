@@ -83,7 +83,7 @@ def probe_lines(log: str, where: str) -> dict[str, tuple[str, str]]:
     return lines
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def targets(book_reviews: Problem) -> dict[str, object]:
     tcp = PUBLIC + METADATA + [(host, port) for host in host_addresses() for port in HOST_PORTS]
     paths = [
@@ -98,7 +98,7 @@ def targets(book_reviews: Problem) -> dict[str, object]:
     return {"tcp": tcp, "paths": paths}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def expected(targets: dict[str, object]) -> set[str]:
     tcp = targets["tcp"]
     paths = targets["paths"]
@@ -107,7 +107,7 @@ def expected(targets: dict[str, object]) -> set[str]:
     return names | FIXED_PROBES
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def probed(
     hostile: Hostile,
     book_reviews: Problem,

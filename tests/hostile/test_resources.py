@@ -12,7 +12,7 @@ import pytest
 
 from assay.catalog.loader import Problem
 from tests.hostile import submissions
-from tests.hostile.checks import Graded, Hostile, assert_contained, not_above
+from tests.hostile.checks import Batch, Graded, assert_contained, not_above
 
 pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("hostile-resources")]
 # What a grader failure could hand a submission that breaks things: hidden and own-test points.
@@ -20,53 +20,32 @@ FORGEABLE = ["functionality", "architecture", "testing"]
 OOM = "killed by the out-of-memory killer at the memory limit"
 
 
-def _graded(
-    hostile: Hostile,
-    tmp_path_factory: pytest.TempPathFactory,
-    name: str,
-    build: Callable[[Path], Path],
-) -> Graded:
-    return hostile(name, build(tmp_path_factory.mktemp(name.replace(" ", "-")) / "submission"))
-
-
-@pytest.fixture(scope="module")
-def spinning(
-    hostile: Hostile, book_reviews: Problem, tmp_path_factory: pytest.TempPathFactory
-) -> Graded:
-    build = lambda folder: submissions.spinning(book_reviews, folder)  # noqa: E731
-    return _graded(hostile, tmp_path_factory, "busy loop", build)
-
-
-@pytest.fixture(scope="module")
-def hoarding(
-    hostile: Hostile, book_reviews: Problem, tmp_path_factory: pytest.TempPathFactory
-) -> Graded:
-    build = lambda folder: submissions.memory_bomb(book_reviews, folder)  # noqa: E731
-    return _graded(hostile, tmp_path_factory, "memory bomb", build)
-
-
-@pytest.fixture(scope="module")
-def forking(
-    hostile: Hostile, book_reviews: Problem, tmp_path_factory: pytest.TempPathFactory
-) -> Graded:
-    build = lambda folder: submissions.fork_bomb(book_reviews, folder)  # noqa: E731
-    return _graded(hostile, tmp_path_factory, "fork bomb", build)
-
-
-@pytest.fixture(scope="module")
-def noisy(
-    hostile: Hostile,
+@pytest.fixture(scope="session")
+def graded(
+    hostile_batch: Batch,
     book_reviews: Problem,
     marker: str,
     tmp_path_factory: pytest.TempPathFactory,
-) -> Graded:
-    build = lambda folder: submissions.noisy(book_reviews, folder, marker)  # noqa: E731
-    return _graded(hostile, tmp_path_factory, "noisy and slow", build)
+) -> dict[str, Graded]:
+    """All four graded side by side, the two slowest first: each is bounded by its own
+    deadlines, not by its neighbours. Session-scoped, so that no test order grades them twice."""
+    builds: dict[str, Callable[[Path], Path]] = {
+        "busy loop": lambda folder: submissions.spinning(book_reviews, folder),
+        "noisy and slow": lambda folder: submissions.noisy(book_reviews, folder, marker),
+        "fork bomb": lambda folder: submissions.fork_bomb(book_reviews, folder),
+        "memory bomb": lambda folder: submissions.memory_bomb(book_reviews, folder),
+    }
+    folders = {
+        name: build(tmp_path_factory.mktemp(name.replace(" ", "-")) / "submission")
+        for name, build in builds.items()
+    }
+    return hostile_batch(folders)
 
 
 def test_busy_loop_at_import_is_stopped_at_the_boot_and_collection_deadlines(
-    spinning: Graded, twin: Graded
+    graded: dict[str, Graded], twin: Graded
 ) -> None:
+    spinning = graded["busy loop"]
     assert_contained(spinning)
     assert "never answered" in spinning.stage("boot").summary
     assert "collection did not finish within 60 s" in spinning.stage("own tests").summary
@@ -74,15 +53,19 @@ def test_busy_loop_at_import_is_stopped_at_the_boot_and_collection_deadlines(
 
 
 def test_memory_bomb_is_killed_and_named_in_the_service_and_its_tests(
-    hoarding: Graded, twin: Graded
+    graded: dict[str, Graded], twin: Graded
 ) -> None:
+    hoarding = graded["memory bomb"]
     assert_contained(hoarding)
     assert hoarding.stage("boot").summary.startswith(f"app {OOM} before")
     assert OOM in hoarding.stage("own tests").summary
     assert not_above(hoarding, twin, FORGEABLE) == []
 
 
-def test_fork_bomb_fills_only_its_own_process_table(forking: Graded, twin: Graded) -> None:
+def test_fork_bomb_fills_only_its_own_process_table(
+    graded: dict[str, Graded], twin: Graded
+) -> None:
+    forking = graded["fork bomb"]
     assert_contained(forking)
     assert forking.stage("boot").status.value == "failed"
     own = forking.report.selftests
@@ -93,8 +76,9 @@ def test_fork_bomb_fills_only_its_own_process_table(forking: Graded, twin: Grade
 
 
 def test_service_that_never_finishes_an_answer_is_stopped_when_no_test_ends(
-    noisy: Graded, twin: Graded
+    graded: dict[str, Graded], twin: Graded
 ) -> None:
+    noisy = graded["noisy and slow"]
     assert_contained(noisy)
     assert noisy.stage("boot").status.value == "passed"
     for stage in ("hidden tests", "degraded tests"):
@@ -107,8 +91,9 @@ def test_service_that_never_finishes_an_answer_is_stopped_when_no_test_ends(
 
 
 def test_disk_fill_stops_at_each_writable_place_and_spares_the_graders_records(
-    noisy: Graded,
+    graded: dict[str, Graded],
 ) -> None:
+    noisy = graded["noisy and slow"]
     filled = [line.split() for line in noisy.stage("boot").log.splitlines()]
     sizes = {words[1]: int(words[2]) for words in filled if words[:1] == ["FILLED"]}
     assert set(sizes) == {"/tmp", "/work/submission", "/dev/shm"}
@@ -120,8 +105,9 @@ def test_disk_fill_stops_at_each_writable_place_and_spares_the_graders_records(
 
 
 def test_floods_are_capped_and_a_lingering_daemon_holds_nothing_up(
-    noisy: Graded, marker: str
+    graded: dict[str, Graded], marker: str
 ) -> None:
+    noisy = graded["noisy and slow"]
     own_tests = noisy.stage("own tests")
     assert "bytes cut" in own_tests.log
     assert len(own_tests.log) < 300_000

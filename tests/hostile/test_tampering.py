@@ -20,7 +20,7 @@ GRADER_TOOLS = ("coverage", "pytest", "_pytest", "pluggy", "assay_pytest", "evil
 GRADER_TOOLS += ("sitecustomize", "usercustomize", "hostile_pth")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def modules(
     hostile: Hostile, book_reviews: Problem, marker: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Graded:
@@ -28,7 +28,7 @@ def modules(
     return hostile("shadow modules", submissions.tampered_modules(book_reviews, folder, marker))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def configs(
     hostile: Hostile, book_reviews: Problem, tmp_path_factory: pytest.TempPathFactory
 ) -> Graded:
@@ -36,7 +36,7 @@ def configs(
     return hostile("poisoned configs", submissions.tampered_configs(book_reviews, folder))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def reference_shadowed(
     hostile: Hostile, book_reviews: Problem, marker: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Graded:

@@ -50,7 +50,7 @@ def get_settings() -> Settings:
 NEED_HEALTH = ("test_health_reports_ok", "test_errors_are_still_reported_without_redis")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def postgres_parts(
     grader, book_reviews: Problem, tmp_path_factory: pytest.TempPathFactory
 ) -> Report:
@@ -87,7 +87,7 @@ def test_postgres_parts_read_from_the_environment_point_at_the_pods_database(
     assert set(_failed(postgres_parts)) <= set(NEED_HEALTH)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def extra_package(
     grader, book_reviews: Problem, tmp_path_factory: pytest.TempPathFactory
 ) -> Report:
@@ -111,3 +111,28 @@ def test_a_requirement_the_wheelhouse_holds_is_installed_and_the_service_starts(
 
 def test_a_requirement_no_wheelhouse_holds_is_named(extra_package: Report) -> None:
     assert extra_package.detection.requirements_missing == ["left-pad-for-python"]
+
+
+@pytest.fixture(scope="session")
+def procfile_started(
+    grader, book_reviews: Problem, tmp_path_factory: pytest.TempPathFactory
+) -> Report:
+    """The reference with its app in ``app/server.py``, a scratch app in ``app/asgi.py`` that
+    a guess from the code would start, and a Procfile that says which one is served."""
+    folder = tmp_path_factory.mktemp("procfile") / "submission"
+    shutil.copytree(book_reviews.reference, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (folder / "app" / "main.py").rename(folder / "app" / "server.py")
+    (folder / "app" / "asgi.py").write_text(
+        'from fastapi import FastAPI\n\napp = FastAPI(title="scratch")\n', encoding="utf-8"
+    )
+    (folder / "Procfile").write_text(
+        "web: uvicorn app.server:app --host 0.0.0.0 --port $PORT\n", encoding="utf-8"
+    )
+    return grader(folder, measure_load=False)
+
+
+def test_the_app_is_started_as_the_procfile_says(procfile_started: Report) -> None:
+    detection = procfile_started.detection
+    assert (detection.entrypoint, detection.entrypoint_source) == ("app.server:app", "declared")
+    assert any("as the Procfile does" in note for note in detection.notes)
+    assert _failed(procfile_started) == []

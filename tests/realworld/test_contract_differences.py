@@ -44,12 +44,12 @@ def _points(report: Report) -> dict[str, float | None]:
     return {criterion.id: criterion.points for criterion in report.criteria}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def reference(grader, book_reviews: Problem) -> Report:
     return grader(book_reviews.reference, measure_load=False)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def respelled(grader, book_reviews: Problem, tmp_path_factory: pytest.TempPathFactory) -> Report:
     folder = tmp_path_factory.mktemp("respelled") / "submission"
     shutil.copytree(book_reviews.reference, folder, ignore=shutil.ignore_patterns("__pycache__"))

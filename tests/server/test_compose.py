@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BUILD_S = 1200
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def compose() -> Iterator[tuple[list[str], dict[str, str], str]]:
     api_port = free_port()
     env = {

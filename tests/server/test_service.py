@@ -85,7 +85,7 @@ def _env(tmp: Path, postgres: Postgres, redis: Redis) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     tmp = tmp_path_factory.mktemp("service")
     postgres = Postgres().boot()
@@ -195,7 +195,10 @@ def test_a_worker_killed_mid_grading_is_replaced_and_leaves_nothing_behind(
     assert [attempt["status"] for attempt in attempts] == ["interrupted", "graded"]
     engine = docker.from_env()
     try:
-        owners = {c.labels.get("assay.owner", "") for c in engine.containers.list(all=True)}
+        owners = {
+            c.labels.get("assay.owner", "")
+            for c in engine.containers.list(all=True, ignore_removed=True)
+        }
     finally:
         engine.close()
     assert not {owner for owner in owners if owner.split(":")[-1] in map(str, victim_pids)}

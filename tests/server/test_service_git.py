@@ -72,7 +72,7 @@ class Service:
         return invited.json(), token
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     tmp = tmp_path_factory.mktemp("service-git")
     postgres = Postgres().boot()

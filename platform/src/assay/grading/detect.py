@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from assay import requirements
+from assay.grading import launch
 from assay.grading.report import Detection
 from assay.tree import Tree
 
@@ -57,9 +58,8 @@ def _apps_in(tree: ast.Module) -> list[tuple[str, bool]]:
 
 
 def _defines(path: Path, attribute: str) -> bool:
-    try:
-        module = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
-    except (SyntaxError, RecursionError, MemoryError, ValueError):
+    module = _parsed(path)
+    if module is None:
         return False
     for node in module.body:
         if isinstance(node, ast.Assign | ast.AnnAssign):
@@ -98,9 +98,8 @@ def find_app(tree: Tree) -> list[Candidate]:
     for entry in tree.files:
         if entry.relative.suffix != ".py" or NOT_THE_APP.intersection(entry.relative.parts[:-1]):
             continue
-        try:
-            module = ast.parse(entry.path.read_text(encoding="utf-8", errors="replace"))
-        except (SyntaxError, RecursionError, MemoryError, ValueError):
+        module = _parsed(entry.path)
+        if module is None:
             continue
         candidates += [Candidate(entry.path, name, factory) for name, factory in _apps_in(module)]
     return sorted(candidates, key=lambda candidate: _rank(tree.root, candidate))
@@ -151,6 +150,14 @@ def _find_entrypoint(tree: Tree, entrypoint: str, detection: Detection) -> None:
     scaffold = next((entry.path for entry in tree.files if entry.relative == wanted), None)
     if scaffold is not None and _defines(scaffold, attribute):
         detection.entrypoint, detection.entrypoint_source = entrypoint, "scaffold"
+    elif started := _first_resolved(tree):
+        command, found = started
+        detection.entrypoint, detection.entrypoint_source = found.entrypoint, "declared"
+        detection.app_dir, detection.factory = found.app_dir, found.factory
+        detection.notes.append(
+            f"{entrypoint} not found; started {found.entrypoint} as the {command.source} "
+            f"does: {command.command[:160]}"
+        )
     elif candidates := find_app(tree):
         best = candidates[0]
         dotted, app_dir = _module_of(best.path.relative_to(tree.root))
@@ -164,3 +171,61 @@ def _find_entrypoint(tree: Tree, entrypoint: str, detection: Detection) -> None:
         )
     else:
         detection.notes.append(f"{entrypoint} not found and no FastAPI app detected")
+
+
+@dataclass(frozen=True)
+class Started:
+    entrypoint: str
+    app_dir: str | None
+    factory: bool
+
+
+def _first_resolved(tree: Tree) -> tuple[launch.Declared, Started] | None:
+    for command in launch.declared(tree):
+        found = _resolve(tree, command)
+        if found is not None:
+            return command, found
+    return None
+
+
+def _resolve(tree: Tree, command: launch.Declared) -> Started | None:
+    """The app a start command names, when the submission has it."""
+    files = {entry.relative: entry.path for entry in tree.files}
+    if command.path is not None:
+        path = files.get(PurePosixPath(command.path))
+        module = _parsed(path) if path is not None else None
+        apps = [name for name, factory in _apps_in(module) if not factory] if module else []
+        if not apps:
+            return None
+        dotted, app_dir = _module_of(Path(command.path))
+        return Started(f"{dotted}:{apps[0]}", app_dir, factory=False)
+    if command.module is None or command.attribute is None:
+        return None
+    relative = PurePosixPath(*command.module.split("."))
+    wanted = [relative.with_suffix(".py"), relative / "__init__.py"]
+    base = PurePosixPath(command.app_dir or ".")
+    app_dir = command.app_dir
+    found = next((base / name for name in wanted if base / name in files), None)
+    if found is None and command.app_dir is None:
+        # the command runs in a folder of its own (a Dockerfile's WORKDIR, a ``cd``)
+        inside = sorted(
+            (len(known.parts), known, name)
+            for known in files
+            for name in wanted
+            if known.parts[-len(name.parts) :] == name.parts and known != name
+        )
+        if inside:
+            _, found, name = inside[0]
+            app_dir = str(PurePosixPath(*found.parts[: -len(name.parts)]))
+    if found is None or not _defines(files[found], command.attribute):
+        return None
+    module = _parsed(files[found])
+    factory = command.factory or (module is not None and command.attribute in _factories(module))
+    return Started(f"{command.module}:{command.attribute}", app_dir, factory)
+
+
+def _parsed(path: Path) -> ast.Module | None:
+    try:
+        return ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
+        return None

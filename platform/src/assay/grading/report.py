@@ -135,7 +135,7 @@ class Detection(BaseModel):
     """What the grader had to work out about a submission that need not follow the scaffold."""
 
     entrypoint: str | None = None
-    entrypoint_source: Literal["scaffold", "detected", "missing"] = "missing"
+    entrypoint_source: Literal["scaffold", "declared", "detected", "missing"] = "missing"
     app_dir: str | None = None
     factory: bool = False
     migrations: bool = False

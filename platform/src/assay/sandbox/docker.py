@@ -121,7 +121,9 @@ def _abandoned(labels: dict[str, str], created: str) -> bool:
 def reap(client: docker.DockerClient) -> int:
     """Remove the containers (and volumes of older versions) of runs whose grader is gone."""
     removed = 0
-    for container in client.containers.list(all=True, filters={"label": RUN_LABEL}):
+    # other graders remove their pods while this lists them
+    listed = client.containers.list(all=True, filters={"label": RUN_LABEL}, ignore_removed=True)
+    for container in listed:
         if _abandoned(container.labels, container.attrs.get("Created", "")):
             with contextlib.suppress(NotFound, APIError):
                 container.remove(force=True)

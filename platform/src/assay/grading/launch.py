@@ -1,0 +1,132 @@
+"""How a submission says its app starts: the server command in its Procfile, Dockerfile,
+compose file, Makefile, shell scripts or README.
+
+A candidate who names the app outside the scaffold usually writes down how to run it; reading
+that command is what a reviewer does first, and it is more reliable than guessing from the
+code. Nothing here runs the command: only the module, attribute, app directory and factory
+flag are taken from it, and only when the named module exists and defines the attribute.
+"""
+
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from assay.tree import Tree
+
+SERVERS = ("uvicorn", "gunicorn", "hypercorn", "granian")
+# Where a start command is written down, most deliberate first.
+SOURCES = (
+    re.compile(r"Procfile"),
+    re.compile(r"(Docker|Container)file(\..+)?"),
+    re.compile(r"(docker-)?compose(\..+)?\.ya?ml"),
+    re.compile(r"(GNU)?[Mm]akefile|justfile"),
+    re.compile(r".+\.sh"),
+    re.compile(r"README(\..+)?", re.IGNORECASE),
+)
+TARGET = re.compile(r"^(?P<module>[A-Za-z_][\w.]*):(?P<attribute>[A-Za-z_]\w*)(?P<call>\(\))?$")
+FASTAPI_CLI = re.compile(r"^(?P<path>[\w./-]+\.py)$")
+# Options whose value is the next word, so it is never taken for the app.
+VALUED = {
+    "--host",
+    "--port",
+    "--workers",
+    "-w",
+    "--bind",
+    "-b",
+    "-k",
+    "--worker-class",
+    "--env-file",
+}
+QUOTES = str.maketrans(dict.fromkeys("[]\",'`", " "))
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A start command's target: ``module:attribute`` (or a file for ``fastapi run``)."""
+
+    source: str
+    command: str
+    module: str | None
+    attribute: str | None
+    path: str | None = None
+    app_dir: str | None = None
+    factory: bool = False
+
+
+def declared(tree: Tree) -> list[Declared]:
+    """Every start command the submission writes down, in the order of ``SOURCES``."""
+    found: list[Declared] = []
+    for pattern in SOURCES:
+        for entry in sorted(tree.files, key=lambda entry: str(entry.relative)):
+            if len(entry.relative.parts) != 1 or not pattern.fullmatch(entry.relative.name):
+                continue
+            text = entry.path.read_text(encoding="utf-8", errors="replace")
+            for line in text.splitlines():
+                command = _parse(line.translate(QUOTES), entry.relative.name)
+                if command is not None and command not in found:
+                    found.append(command)
+    return found
+
+
+def _words(line: str) -> list[str]:
+    try:
+        return shlex.split(line, comments=False)
+    except ValueError:
+        return line.split()
+
+
+def _parse(line: str, source: str) -> Declared | None:
+    words = _words(line)
+    app_dir = _changed_into(words)
+    for index, word in enumerate(words):
+        name = PurePosixPath(word).name
+        if name in SERVERS:
+            return _served(words[index + 1 :], source, line.strip(), app_dir)
+        if name == "fastapi" and words[index + 1 : index + 2] in (["run"], ["dev"]):
+            return _fastapi_cli(words[index + 2 :], source, line.strip())
+    return None
+
+
+def _changed_into(words: list[str]) -> str | None:
+    """``cd src && uvicorn main:app``: the folder the command runs in."""
+    if len(words) > 2 and words[0] == "cd" and words[2] in ("&&", ";"):
+        return words[1].strip("./") or None
+    return None
+
+
+def _served(words: list[str], source: str, command: str, app_dir: str | None) -> Declared | None:
+    factory = False
+    target = None
+    skip = False
+    for index, word in enumerate(words):
+        if skip:
+            skip = False
+            continue
+        if word in VALUED:
+            skip = True
+        elif word == "--factory":
+            factory = True
+        elif word == "--app-dir" and index + 1 < len(words):
+            app_dir, skip = words[index + 1].strip("./") or None, True
+        elif word.startswith("--app-dir="):
+            app_dir = word.partition("=")[2].strip("./") or None
+        elif target is None and (match := TARGET.match(word)):
+            target = match
+    if target is None:
+        return None
+    return Declared(
+        source,
+        command,
+        target["module"],
+        target["attribute"],
+        app_dir=app_dir,
+        factory=factory or target["call"] is not None,
+    )
+
+
+def _fastapi_cli(words: list[str], source: str, command: str) -> Declared | None:
+    path = next((word for word in words if FASTAPI_CLI.match(word)), None)
+    if path is None:
+        return None
+    return Declared(source, command, None, None, path=path.removeprefix("./"))
