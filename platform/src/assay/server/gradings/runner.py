@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -47,6 +47,7 @@ class Work:
     attempt_id: str
     problem: str
     archive: bytes
+    binding: dict[str, Any] | None
 
 
 def worker_name() -> str:
@@ -82,9 +83,8 @@ def _claim(session: Session, submission_id: str, settings: Settings) -> Work | N
     if attempt is None:
         return None
     submission = session.get_one(Submission, submission_id)
-    return Work(
-        submission_id, attempt.id, submission.problem, submissions.archive(session, submission)
-    )
+    archive = submissions.archive(session, submission)
+    return Work(submission_id, attempt.id, submission.problem, archive, submission.binding)
 
 
 @contextmanager
@@ -143,6 +143,7 @@ def run(submission_id: str, settings: Settings) -> None:
                 sandbox=sandbox,
                 cache_dir=settings.cache_dir,
                 baseline_max_age_s=settings.baseline_max_age_s,
+                binding=work.binding,
                 progress=_progress(settings, work.attempt_id),
             )
         except InvalidSubmission as error:

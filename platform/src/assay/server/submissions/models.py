@@ -64,3 +64,5 @@ class Submission(Base):
     # each criterion's points (None: not scored yet).
     reviewed_total: Mapped[float | None] = mapped_column(default=None)
     points: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    # An open brief's binding as a reviewer corrected it: the hidden suite uses it as given.
+    binding: Mapped[dict[str, Any] | None] = mapped_column(default=None)

@@ -1,14 +1,16 @@
-"""``/api/v1/submissions``: upload, list, follow, read the evidence, regrade."""
+"""``/api/v1/submissions``: upload, list, follow, read the evidence, regrade, pin a binding."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, Header, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
+from assay.config import Settings
 from assay.errors import NotFound, TooLarge
 from assay.grading.junit import to_junit
 from assay.grading.report import Report
+from assay.server.accounts.models import User
 from assay.server.deps import SessionDep, SettingsDep, StaffDep, UserDep
 from assay.server.gradings import service as gradings
 from assay.server.gradings.models import Grading
@@ -22,6 +24,7 @@ from assay.server.submissions.schemas import (
     AttemptList,
     AttemptRead,
     Logs,
+    PinnedBinding,
     ReportJson,
     StageRead,
     SubmissionList,
@@ -58,6 +61,7 @@ def _read(
         queue_position=position,
         attempts=attempt.number if attempt is not None else 0,
         left_out=left_out or [],
+        binding=submission.binding,
         links={
             "self": path,
             "report": f"{path}/report",
@@ -189,6 +193,14 @@ def list_attempts(submission_id: str, user: UserDep, session: SessionDep) -> Att
     return AttemptList(items=[AttemptRead.model_validate(item) for item in items])
 
 
+def _queued(
+    submission: Submission, session: Session, settings: Settings, background: BackgroundTasks
+) -> SubmissionRead:
+    """Send a submission queued again to the workers, once the route's work is committed."""
+    background.add_task(dispatch, submission.id, settings)
+    return _read(submission, None, position=service.queue_position(session, submission))
+
+
 @router.post("/{submission_id}/regrade", status_code=202)
 def regrade(
     submission_id: str,
@@ -200,5 +212,48 @@ def regrade(
     """Grade the submission again; its earlier attempts stay in its history."""
     submission = service.visible(session, user, submission_id)
     service.requeue(session, submission)
-    background.add_task(dispatch, submission.id, settings)
-    return _read(submission, None, position=service.queue_position(session, submission))
+    return _queued(submission, session, settings, background)
+
+
+def _pinned(
+    submission_id: str,
+    binding: dict[str, Any] | None,
+    user: User,
+    session: Session,
+    settings: Settings,
+) -> Submission:
+    submission = service.visible(session, user, submission_id)
+    problem = problems.visible(session, user, settings, submission.problem)
+    current = gradings.result(session, submission.id)
+    bound = (current.report or {}).get("binding") if current is not None else None
+    service.pin_binding(session, submission, binding, contract=problem.spec.contract, bound=bound)
+    return submission
+
+
+@router.put("/{submission_id}/binding", status_code=202)
+def pin_binding(
+    submission_id: str,
+    pinned: PinnedBinding,
+    user: StaffDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    background: BackgroundTasks,
+) -> SubmissionRead:
+    """Correct how an open brief's operations are bound to the candidate's API, and grade
+    again with it: the hidden suite uses a pinned binding as given, without probing."""
+    binding = pinned.model_dump(exclude_defaults=True)
+    submission = _pinned(submission_id, binding, user, session, settings)
+    return _queued(submission, session, settings, background)
+
+
+@router.delete("/{submission_id}/binding", status_code=202)
+def unpin_binding(
+    submission_id: str,
+    user: StaffDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    background: BackgroundTasks,
+) -> SubmissionRead:
+    """Drop a pinned binding and grade again, binding from the candidate's OpenAPI document."""
+    submission = _pinned(submission_id, None, user, session, settings)
+    return _queued(submission, session, settings, background)

@@ -1,7 +1,7 @@
 """What the API says of a submission, its stages and its attempts."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -67,7 +67,46 @@ class SubmissionRead(BaseModel):
     queue_position: int | None = None
     attempts: int = 0
     left_out: list[str] = []
+    binding: dict[str, Any] | None = Field(
+        default=None, description="The binding a reviewer pinned for an open brief, if any."
+    )
     links: dict[str, str] = {}
+
+
+class PinnedOperation(BaseModel):
+    """One operation of an open brief as the candidate spells it; the fields are those of the
+    report's ``binding``, so a reviewer copies an operation from there and corrects it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+    path: str = Field(pattern=r"^/[^\s?#]*$", max_length=300)
+    book: dict[str, str] | None = None
+    fields: dict[str, str] = {}
+    fill: dict[str, Any] = {}
+    wrap: str | None = None
+    items: str | None = None
+    paging: dict[str, Any] = {}
+    id: str | None = None
+    statuses: list[int] = []
+
+
+class PinnedBinding(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "operations": {
+                        "list books": {"method": "GET", "path": "/api/v1/books", "items": "data"},
+                        "create book": {"method": "POST", "path": "/api/v1/books"},
+                    }
+                }
+            ]
+        },
+    )
+
+    operations: dict[str, PinnedOperation] = Field(min_length=1)
 
 
 class SubmissionList(BaseModel):

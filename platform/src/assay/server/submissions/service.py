@@ -4,6 +4,7 @@ import base64
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -190,6 +191,38 @@ def requeue(session: Session, submission: Submission) -> None:
     submission.queued_at = _now()
     submission.dispatched_at = None
     submission.deliveries = 0
+
+
+def pin_binding(
+    session: Session,
+    submission: Submission,
+    binding: dict[str, Any] | None,
+    *,
+    contract: str,
+    bound: dict[str, Any] | None,
+) -> None:
+    """Pin an open brief's binding (``None`` unpins it) and queue the regrade that uses it.
+
+    ``bound`` is the binding of the current result: a pinned operation must be one the brief
+    has, which only a grading of this problem's suite can tell.
+    """
+    if contract != "open":
+        raise Conflict(f"{submission.problem} has an exact contract: there is no binding to pin")
+    if binding is not None:
+        if bound is None:
+            raise Conflict(
+                f"submission {submission.id} has not been bound yet: pin a binding after a "
+                "grading shows how its API was bound"
+            )
+        known = set(bound.get("operations") or {}) | set(bound.get("unbound") or {})
+        unknown = sorted(set(binding["operations"]) - known)
+        if unknown:
+            raise InvalidInput(
+                f"the brief has no operation {', '.join(map(repr, unknown))}; "
+                f"its operations are {', '.join(map(repr, sorted(known)))}"
+            )
+    requeue(session, submission)
+    submission.binding = binding
 
 
 def mark_dispatched(session: Session, submission_id: str) -> None:
