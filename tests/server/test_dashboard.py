@@ -1,11 +1,13 @@
 """The dashboard's pages in-process: sign-in and CSRF, the reviewer's overview, leaderboard,
 submission page and review, the candidate's pages and what they must never show."""
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from assay.grading.report import Binding
 from assay.server.accounts.models import Invitation, Role
 from assay.server.dashboard import charts, evidence
 from assay.server.dashboard.service import histogram, time_box
@@ -380,6 +382,68 @@ def test_regrading_from_the_page_queues_the_submission_again(
 
     session.expire_all()
     assert session.get(Submission, submission.id).status.value == "queued"
+
+
+def bound(session, settings, candidate) -> Submission:
+    """A graded open-brief submission whose list of reviews the suite could not bind."""
+    invite(session, candidate, "book-reviews-open")
+    submission = submitted(session, settings, candidate, problem="book-reviews-open")
+    report = rich_report(catalog(settings.root)["book-reviews-open"])
+    report.binding = Binding(
+        operations={"list books": {"method": "GET", "path": "/api/books", "items": "data"}},
+        unbound={"list reviews": "no GET under a book answered"},
+        notes=["/api/books confirmed by a request"],
+    )
+    record_result(session, submission.id, report)
+    return submission
+
+
+def test_the_binding_of_an_open_brief_is_shown_with_what_was_not_bound(
+    session, settings, as_reviewer, candidate
+):
+    submission = bound(session, settings, candidate)
+
+    page = as_reviewer.get(f"/submissions/{submission.id}").text
+
+    assert "How the API was bound" in page
+    assert "<code>GET /api/books</code>" in page
+    assert "not bound: no GET under a book answered" in page
+    assert "/api/books confirmed by a request" in page
+
+
+def test_a_binding_corrected_on_the_page_is_pinned_and_the_submission_regraded(
+    session, settings, as_reviewer, candidate
+):
+    submission = bound(session, settings, candidate)
+    page = as_reviewer.get(f"/submissions/{submission.id}")
+    corrected = {"operations": {"list reviews": {"method": "GET", "path": "/api/reviews"}}}
+
+    as_reviewer.post(
+        f"/submissions/{submission.id}/binding",
+        data={"csrf": csrf_of(page.text), "binding": json.dumps(corrected)},
+    )
+
+    session.expire_all()
+    stored = session.get(Submission, submission.id)
+    assert stored.binding == corrected
+    assert stored.status.value == "queued"
+
+
+def test_a_binding_that_does_not_read_is_refused_with_the_reason(
+    session, settings, as_reviewer, candidate
+):
+    submission = bound(session, settings, candidate)
+    page = as_reviewer.get(f"/submissions/{submission.id}")
+
+    response = as_reviewer.post(
+        f"/submissions/{submission.id}/binding",
+        data={"csrf": csrf_of(page.text), "binding": '{"operations": {"list reviews": {}}}'},
+    )
+
+    assert response.status_code == 422
+    assert "the binding is not valid: operations.list reviews.method" in response.text
+    session.expire_all()
+    assert session.get(Submission, submission.id).binding is None
 
 
 def test_two_attempts_are_compared_side_by_side_with_what_changed(

@@ -29,6 +29,7 @@ from fastapi import (
 )
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -52,6 +53,7 @@ from assay.server.reviews import service as reviews
 from assay.server.reviews.schemas import reviewed_report
 from assay.server.submissions import service as submissions
 from assay.server.submissions.models import Status, Submission
+from assay.server.submissions.schemas import PinnedBinding
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -394,6 +396,7 @@ def submission_page(
         "live": live,
         "descriptions": {c.id: c.description for c in problem.rubric.criteria} if problem else {},
         "commits": history,
+        "binding_json": views.binding_json(submission, report),
     }
     return views.render(request, "submission.html", context, user=user)
 
@@ -602,6 +605,39 @@ def regrade(
     submissions.requeue(session, submission)
     background.add_task(dispatch, submission.id, settings)
     return views.see(f"/submissions/{submission.id}")
+
+
+@router.post("/submissions/{submission_id}/binding")
+def pin_binding(
+    request: Request,
+    submission_id: str,
+    user: PageUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    background: BackgroundTasks,
+    csrf: Annotated[str, Form()] = "",
+    binding: Annotated[str, Form()] = "",
+    unpin: Annotated[str, Form()] = "",
+) -> Response:
+    """Pin the binding written in the form (or drop the pinned one) and grade again."""
+    _check_csrf(request, csrf, settings)
+    _staff(user)
+    submission = submissions.visible(session, user, submission_id)
+    problem = problems.visible(session, user, settings, submission.problem)
+    pinned = None if unpin else _binding_of(binding)
+    submissions.pin_binding(session, submission, pinned, problem=problem)
+    background.add_task(dispatch, submission.id, settings)
+    return views.see(f"/submissions/{submission.id}")
+
+
+def _binding_of(text: str) -> dict[str, Any]:
+    try:
+        pinned = PinnedBinding.model_validate_json(text)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise InvalidInput(f"the binding is not valid: {where}: {first['msg']}") from None
+    return pinned.model_dump(exclude_defaults=True)
 
 
 # -- errors as pages --------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 (with its CSRF token), the filters templates use, and the page-sized pieces of a submission
 (attempt history, load charts, the live status)."""
 
+import json
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -135,3 +136,13 @@ def live(session: Session, submission: Submission) -> dict[str, Any]:
             for stage in (attempt.stages if running and attempt is not None else [])
         ],
     }
+
+
+def binding_json(submission: Submission, report: Report | None) -> str | None:
+    """What the binding form starts from: the pinned binding, else the one the suite made, in
+    the shape the form takes back. None when the submission was not bound."""
+    if submission.binding is not None:
+        return json.dumps(submission.binding, indent=2)
+    if report is None or report.binding is None:
+        return None
+    return json.dumps({"operations": report.binding.operations}, indent=2)

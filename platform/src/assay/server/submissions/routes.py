@@ -224,9 +224,7 @@ def _pinned(
 ) -> Submission:
     submission = service.visible(session, user, submission_id)
     problem = problems.visible(session, user, settings, submission.problem)
-    current = gradings.result(session, submission.id)
-    bound = (current.report or {}).get("binding") if current is not None else None
-    service.pin_binding(session, submission, binding, contract=problem.spec.contract, bound=bound)
+    service.pin_binding(session, submission, binding, problem=problem)
     return submission
 
 

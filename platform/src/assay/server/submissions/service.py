@@ -13,6 +13,7 @@ from assay.catalog.loader import Problem
 from assay.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from assay.server.accounts import service as accounts
 from assay.server.accounts.models import User
+from assay.server.gradings import service as gradings
 from assay.server.submissions.archives import canonical
 from assay.server.submissions.models import Blob, Status, Submission
 
@@ -194,22 +195,19 @@ def requeue(session: Session, submission: Submission) -> None:
 
 
 def pin_binding(
-    session: Session,
-    submission: Submission,
-    binding: dict[str, Any] | None,
-    *,
-    contract: str,
-    bound: dict[str, Any] | None,
+    session: Session, submission: Submission, binding: dict[str, Any] | None, *, problem: Problem
 ) -> None:
     """Pin an open brief's binding (``None`` unpins it) and queue the regrade that uses it.
 
-    ``bound`` is the binding of the current result: a pinned operation must be one the brief
-    has, which only a grading of this problem's suite can tell.
+    A pinned operation must be one the brief has, which only a grading of the problem's suite
+    can tell: the current result's binding names them all, bound or not.
     """
-    if contract != "open":
+    if problem.spec.contract != "open":
         raise Conflict(f"{submission.problem} has an exact contract: there is no binding to pin")
     if binding is not None:
-        if bound is None:
+        current = gradings.result(session, submission.id)
+        bound = (current.report or {}).get("binding") if current is not None else None
+        if not bound:
             raise Conflict(
                 f"submission {submission.id} has not been bound yet: pin a binding after a "
                 "grading shows how its API was bound"
