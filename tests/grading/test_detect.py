@@ -228,6 +228,34 @@ def test_fastapi_run_names_a_file_whose_app_is_served(root, lock):
     assert detect(root, entrypoint=SCAFFOLD, lock=lock).entrypoint == "api.server:api"
 
 
+def test_a_script_running_uvicorn_on_a_target_string_names_the_app(root, lock):
+    write(root, "shop/app.py", APP)
+    write(root, "shop/web.py", FACTORY)
+    write(
+        root,
+        "run.py",
+        "import uvicorn\n\nif __name__ == '__main__':\n"
+        "    uvicorn.run('shop.web:create_app', factory=True, port=8000)\n",
+    )
+
+    detection = detect(root, entrypoint=SCAFFOLD, lock=lock)
+
+    assert (detection.entrypoint, detection.factory) == ("shop.web:create_app", True)
+    assert any(
+        "as the run.py does: uvicorn.run('shop.web:create_app'" in n for n in detection.notes
+    )
+
+
+def test_a_script_running_an_imported_app_object_names_where_it_comes_from(root, lock):
+    write(root, "shop/app.py", APP)
+    write(root, "shop/v2.py", "from fastapi import FastAPI\n\nserver = FastAPI()\n")
+    write(
+        root, "serve.py", "import uvicorn\nfrom shop.v2 import server as web\n\nuvicorn.run(web)\n"
+    )
+
+    assert detect(root, entrypoint=SCAFFOLD, lock=lock).entrypoint == "shop.v2:server"
+
+
 def test_a_command_naming_an_app_the_submission_lacks_falls_back_to_detection(root, lock):
     write(root, "service/api.py", APP)
     write(root, "README.md", "Start with `uvicorn main:app` (old layout)\n")

@@ -1,5 +1,6 @@
 """How a submission says its app starts: the server command in its Procfile, Dockerfile,
-compose file, Makefile, shell scripts or README.
+compose file, Makefile or shell scripts, a ``uvicorn.run(...)`` in a top-level script, or the
+command in its README.
 
 A candidate who names the app outside the scaffold usually writes down how to run it; reading
 that command is what a reviewer does first, and it is more reliable than guessing from the
@@ -7,6 +8,7 @@ code. Nothing here runs the command: only the module, attribute, app directory a
 flag are taken from it, and only when the named module exists and defines the attribute.
 """
 
+import ast
 import re
 import shlex
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ SOURCES = (
     re.compile(r"(docker-)?compose(\..+)?\.ya?ml"),
     re.compile(r"(GNU)?[Mm]akefile|justfile"),
     re.compile(r".+\.sh"),
+    re.compile(r".+\.py"),
     re.compile(r"README(\..+)?", re.IGNORECASE),
 )
 TARGET = re.compile(r"^(?P<module>[A-Za-z_][\w.]*):(?P<attribute>[A-Za-z_]\w*)(?P<call>\(\))?$")
@@ -62,10 +65,14 @@ def declared(tree: Tree) -> list[Declared]:
             if len(entry.relative.parts) != 1 or not pattern.fullmatch(entry.relative.name):
                 continue
             text = entry.path.read_text(encoding="utf-8", errors="replace")
-            for line in text.splitlines():
-                command = _parse(line.translate(QUOTES), entry.relative.name)
-                if command is not None and command not in found:
-                    found.append(command)
+            if entry.relative.suffix == ".py":
+                commands = _run_calls(text, entry.relative.name)
+            else:
+                commands = [
+                    _parse(line.translate(QUOTES), entry.relative.name)
+                    for line in text.splitlines()
+                ]
+            found += [command for command in commands if command and command not in found]
     return found
 
 
@@ -130,3 +137,54 @@ def _fastapi_cli(words: list[str], source: str, command: str) -> Declared | None
     if path is None:
         return None
     return Declared(source, command, None, None, path=path.removeprefix("./"))
+
+
+def _run_calls(text: str, source: str) -> list[Declared | None]:
+    """``uvicorn.run("pkg.main:app", factory=True)`` or ``uvicorn.run(app)`` in a script."""
+    try:
+        module = ast.parse(text)
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
+        return []
+    imported = {
+        alias.asname or alias.name: (node.module, alias.name)
+        for node in ast.walk(module)
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level
+        for alias in node.names
+    }
+    return [
+        _run_call(node, source, imported)
+        for node in ast.walk(module)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "run"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "uvicorn"
+    ]
+
+
+def _run_call(call: ast.Call, source: str, imported: dict[str, tuple[str, str]]) -> Declared | None:
+    options = {keyword.arg: keyword.value for keyword in call.keywords if keyword.arg}
+    target = call.args[0] if call.args else options.get("app")
+    if isinstance(target, ast.Constant) and isinstance(target.value, str):
+        match = TARGET.match(target.value)
+        if match is None:
+            return None
+        module, attribute = match["module"], match["attribute"]
+    elif isinstance(target, ast.Name):
+        module, attribute = imported.get(target.id, (source.removesuffix(".py"), target.id))
+    else:
+        return None
+    app_dir = options.get("app_dir")
+    factory = options.get("factory")
+    return Declared(
+        source,
+        ast.unparse(call)[:200],
+        module,
+        attribute,
+        app_dir=_text(app_dir).strip("./") or None if app_dir is not None else None,
+        factory=isinstance(factory, ast.Constant) and factory.value is True,
+    )
+
+
+def _text(node: ast.expr) -> str:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
