@@ -165,7 +165,15 @@ def test_a_dockerfile_cmd_in_exec_form_is_read(root, lock):
         'FROM python:3.11\nCMD ["uvicorn", "service.web:app", "--host", "0.0.0.0"]\n',
     )
 
-    assert detect(root, entrypoint=SCAFFOLD, lock=lock).entrypoint == "service.web:app"
+    detection = detect(root, entrypoint=SCAFFOLD, lock=lock)
+
+    assert detection.entrypoint == "service.web:app"
+    assert any(
+        note.endswith(
+            'as the Dockerfile does: CMD ["uvicorn", "service.web:app", "--host", "0.0.0.0"]'
+        )
+        for note in detection.notes
+    )
 
 
 def test_a_command_run_from_a_workdir_gets_that_folder_as_app_dir(root, lock):
@@ -264,6 +272,16 @@ def test_a_command_naming_an_app_the_submission_lacks_falls_back_to_detection(ro
 
     assert detection.entrypoint == "service.api:app"
     assert detection.entrypoint_source == "detected"
+
+
+def test_a_command_reaching_outside_the_submission_is_not_followed(root, lock):
+    write(root, "service/api.py", APP)
+    write(root, "Procfile", "web: uvicorn --app-dir ../../grader toolkit.hidden:app\n")
+
+    detection = detect(root, entrypoint=SCAFFOLD, lock=lock)
+
+    assert (detection.entrypoint, detection.entrypoint_source) == ("service.api:app", "detected")
+    assert detection.app_dir is None
 
 
 def test_the_scaffold_app_wins_over_a_written_down_command(root, lock):

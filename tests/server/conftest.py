@@ -53,27 +53,23 @@ def postgres() -> Iterator[Postgres]:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.servers)])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh copy of the migrated template, on each kind of database."""
+    """A fresh copy of the migrated template, on each kind of database; the test must leave
+    no connection checked out of its pool."""
     if request.param == "sqlite":
         path = tmp_path / "assay.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        yield f"sqlite:///{path}"
-        _no_connection_left(f"sqlite:///{path}")
-        engine_for(f"sqlite:///{path}").dispose()
-        return
-    server: Postgres = request.getfixturevalue("postgres")
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    server.psql(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
-    url = server.url(name)
+        url = f"sqlite:///{path}"
+    else:
+        server: Postgres = request.getfixturevalue("postgres")
+        name = f"test_{uuid.uuid4().hex[:12]}"
+        server.psql(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+        url = server.url(name)
     yield url
-    _no_connection_left(url)
-    engine_for(url).dispose()
-    server.psql(f"DROP DATABASE {name} WITH (FORCE)")
-
-
-def _no_connection_left(url: str) -> None:
     checked_out = engine_for(url).pool.checkedout()  # type: ignore[attr-defined]
     assert checked_out == 0, f"{checked_out} connection(s) still checked out after the test"
+    engine_for(url).dispose()
+    if request.param == "postgresql":
+        server.psql(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 @pytest.fixture

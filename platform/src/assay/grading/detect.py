@@ -57,10 +57,7 @@ def _apps_in(tree: ast.Module) -> list[tuple[str, bool]]:
     return found + [(name, True) for name in factories]
 
 
-def _defines(path: Path, attribute: str) -> bool:
-    module = _parsed(path)
-    if module is None:
-        return False
+def _defines(module: ast.Module, attribute: str) -> bool:
     for node in module.body:
         if isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -148,7 +145,8 @@ def _find_entrypoint(tree: Tree, entrypoint: str, detection: Detection) -> None:
     module, _, attribute = entrypoint.partition(":")
     wanted = PurePosixPath(*module.split(".")).with_suffix(".py")
     scaffold = next((entry.path for entry in tree.files if entry.relative == wanted), None)
-    if scaffold is not None and _defines(scaffold, attribute):
+    parsed = _parsed(scaffold) if scaffold is not None else None
+    if parsed is not None and _defines(parsed, attribute):
         detection.entrypoint, detection.entrypoint_source = entrypoint, "scaffold"
     elif started := _first_resolved(tree):
         command, found = started
@@ -181,16 +179,16 @@ class Started:
 
 
 def _first_resolved(tree: Tree) -> tuple[launch.Declared, Started] | None:
+    files = {entry.relative: entry.path for entry in tree.files}
     for command in launch.declared(tree):
-        found = _resolve(tree, command)
+        found = _resolve(files, command)
         if found is not None:
             return command, found
     return None
 
 
-def _resolve(tree: Tree, command: launch.Declared) -> Started | None:
+def _resolve(files: dict[PurePosixPath, Path], command: launch.Declared) -> Started | None:
     """The app a start command names, when the submission has it."""
-    files = {entry.relative: entry.path for entry in tree.files}
     if command.path is not None:
         path = files.get(PurePosixPath(command.path))
         module = _parsed(path) if path is not None else None
@@ -217,10 +215,10 @@ def _resolve(tree: Tree, command: launch.Declared) -> Started | None:
         if inside:
             _, found, name = inside[0]
             app_dir = str(PurePosixPath(*found.parts[: -len(name.parts)]))
-    if found is None or not _defines(files[found], command.attribute):
+    module = _parsed(files[found]) if found is not None else None
+    if module is None or not _defines(module, command.attribute):
         return None
-    module = _parsed(files[found])
-    factory = command.factory or (module is not None and command.attribute in _factories(module))
+    factory = command.factory or command.attribute in _factories(module)
     return Started(f"{command.module}:{command.attribute}", app_dir, factory)
 
 

@@ -68,10 +68,7 @@ def declared(tree: Tree) -> list[Declared]:
             if entry.relative.suffix == ".py":
                 commands = _run_calls(text, entry.relative.name)
             else:
-                commands = [
-                    _parse(line.translate(QUOTES), entry.relative.name)
-                    for line in text.splitlines()
-                ]
+                commands = [_parse(line, entry.relative.name) for line in text.splitlines()]
             found += [command for command in commands if command and command not in found]
     return found
 
@@ -84,7 +81,8 @@ def _words(line: str) -> list[str]:
 
 
 def _parse(line: str, source: str) -> Declared | None:
-    words = _words(line)
+    """A server command on one line, in any quoting (a Dockerfile's exec form, Markdown)."""
+    words = _words(line.translate(QUOTES))
     app_dir = _changed_into(words)
     for index, word in enumerate(words):
         name = PurePosixPath(word).name
@@ -95,10 +93,15 @@ def _parse(line: str, source: str) -> Declared | None:
     return None
 
 
+def _folder(text: str) -> str | None:
+    """``./src/`` as ``src``; the submission's root as None."""
+    return text.strip("./") or None
+
+
 def _changed_into(words: list[str]) -> str | None:
     """``cd src && uvicorn main:app``: the folder the command runs in."""
     if len(words) > 2 and words[0] == "cd" and words[2] in ("&&", ";"):
-        return words[1].strip("./") or None
+        return _folder(words[1])
     return None
 
 
@@ -115,9 +118,9 @@ def _served(words: list[str], source: str, command: str, app_dir: str | None) ->
         elif word == "--factory":
             factory = True
         elif word == "--app-dir" and index + 1 < len(words):
-            app_dir, skip = words[index + 1].strip("./") or None, True
+            app_dir, skip = _folder(words[index + 1]), True
         elif word.startswith("--app-dir="):
-            app_dir = word.partition("=")[2].strip("./") or None
+            app_dir = _folder(word.partition("=")[2])
         elif target is None and (match := TARGET.match(word)):
             target = match
     if target is None:
@@ -174,17 +177,16 @@ def _run_call(call: ast.Call, source: str, imported: dict[str, tuple[str, str]])
         module, attribute = imported.get(target.id, (source.removesuffix(".py"), target.id))
     else:
         return None
-    app_dir = options.get("app_dir")
     factory = options.get("factory")
     return Declared(
         source,
         ast.unparse(call)[:200],
         module,
         attribute,
-        app_dir=_text(app_dir).strip("./") or None if app_dir is not None else None,
+        app_dir=_folder(_text(options.get("app_dir"))),
         factory=isinstance(factory, ast.Constant) and factory.value is True,
     )
 
 
-def _text(node: ast.expr) -> str:
+def _text(node: ast.expr | None) -> str:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
