@@ -91,6 +91,8 @@ class FakePod:
     commands: list[Command] = field(default_factory=list)
     started: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
     stopped: list[str] = field(default_factory=list)
+    paused: list[str] = field(default_factory=list)
+    resumed: list[str] = field(default_factory=list)
     closed: bool = False
 
     def start_app(self, script: str, env: dict[str, str], name: str = "app") -> None:
@@ -111,6 +113,12 @@ class FakePod:
 
     def stop_service(self, name: str) -> None:
         self.stopped.append(name)
+
+    def pause_service(self, name: str) -> None:
+        self.paused.append(name)
+
+    def resume_service(self, name: str) -> None:
+        self.resumed.append(name)
 
     def app_peak_memory_mb(self) -> float | None:
         return self.peak_memory_mb

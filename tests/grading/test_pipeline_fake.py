@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.catalog.loader import Problem
+from assay.catalog.loader import InvalidProblem, Problem
 from assay.errors import InvalidSubmission, SandboxError
 from assay.grading.pipeline import NOT_HEALTHY, default_seed, grade
 from assay.grading.report import Outcome, Report, Stage, StageStatus
@@ -96,6 +96,25 @@ def test_the_services_named_in_faults_are_stopped_before_the_degraded_tests(tmp_
     assert stage(report, "faults").summary == "stopped redis"
     degraded = [test for test in report.hidden_tests if test.degraded]
     assert [test.outcome for test in degraded] == ["passed"]
+
+
+def test_the_services_named_to_pause_are_frozen_for_the_degraded_tests_then_thawed(tmp_path):
+    sandbox = FakeSandbox(grading(TESTS))
+    pausing = PROBLEM_TOML.replace('stop = ["redis"]', 'pause = ["redis"]')
+
+    report = run(tmp_path, sandbox, problem=tiny_problem(tmp_path, problem=pausing))
+
+    pod = sandbox.pods[0]
+    assert (pod.stopped, pod.paused, pod.resumed) == ([], ["redis"], ["redis"])
+    assert stage(report, "faults").summary == "paused redis"
+    assert [test.outcome for test in report.hidden_tests if test.degraded] == ["passed"]
+
+
+def test_a_fault_naming_nothing_in_the_pod_is_refused_when_the_problem_loads(tmp_path):
+    pausing = PROBLEM_TOML.replace('stop = ["redis"]', 'pause = ["postgres"]')
+
+    with pytest.raises(InvalidProblem, match="faults name no service or process"):
+        tiny_problem(tmp_path, problem=pausing)
 
 
 def test_the_pod_is_made_of_the_problem_and_the_packed_submission(tmp_path):

@@ -6,12 +6,11 @@ behaviour tests still find and exercise its API through the binding, so the gate
 Code Quality and Architecture are what the reference earns; only the exact tests fail.
 """
 
-import shutil
-
 import pytest
 
 from assay.catalog.loader import Problem
 from assay.grading.report import Report
+from tests.realworld.variants import edited
 
 pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("realworld")]
 
@@ -51,15 +50,9 @@ def reference(grader, book_reviews: Problem) -> Report:
 
 @pytest.fixture(scope="session")
 def respelled(grader, book_reviews: Problem, tmp_path_factory: pytest.TempPathFactory) -> Report:
-    folder = tmp_path_factory.mktemp("respelled") / "submission"
-    shutil.copytree(book_reviews.reference, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    for relative, edits in EDITS.items():
-        path = folder / relative
-        text = path.read_text(encoding="utf-8")
-        for old, new in edits:
-            assert old in text, f"{relative}: {old!r}"
-            text = text.replace(old, new)
-        path.write_text(text, encoding="utf-8")
+    folder = edited(
+        book_reviews.reference, EDITS, tmp_path_factory.mktemp("respelled") / "submission"
+    )
     return grader(folder, measure_load=False)
 
 

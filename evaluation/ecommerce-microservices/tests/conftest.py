@@ -60,9 +60,18 @@ def sign_jwt(claims: Json, secret: str = JWT_SECRET) -> str:
     return f"{head}.{body}.{b64url(signature)}"
 
 
-def access_claims(user_id: int, *, expires_in: int) -> Json:
-    now = int(time.time())
-    return {"sub": str(user_id), "type": "access", "iat": now, "exp": now + expires_in}
+def unb64url(text: str) -> Json:
+    return json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+
+
+def reissue(token: str, *, expires_in: int, secret: str = JWT_SECRET) -> str:
+    """The service's own token with another expiry, signed again.
+
+    Expiry and signatures are tested on the claims the service chose, so a service that adds
+    its own (`jti`, `iss`, `aud`) and checks them is graded like one that does not.
+    """
+    body = token.split(".")[1]
+    return sign_jwt(unb64url(body) | {"exp": int(time.time()) + expires_in}, secret)
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import JWT_SECRET, RATE_LIMIT, access_claims, sign_jwt
+from conftest import RATE_LIMIT, reissue
 
 
 @pytest.mark.assay(category="gateway", weight=2)
@@ -26,8 +26,8 @@ def test_protected_routes_need_a_token(client, method, path):
 @pytest.mark.assay(category="gateway", weight=2)
 def test_forged_expired_and_malformed_tokens_are_401(client, buyer):
     """Tokens signed with another key, expired, or not JWTs at all are 401."""
-    wrong_key = sign_jwt(access_claims(buyer.id, expires_in=600), secret="x" * 48)
-    expired = sign_jwt(access_claims(buyer.id, expires_in=-60))
+    wrong_key = reissue(buyer.token, expires_in=600, secret="x" * 48)
+    expired = reissue(buyer.token, expires_in=-60)
     for token in (wrong_key, expired, "not.a.jwt", buyer.token + "x"):
         response = client.get("/users/me", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 401, f"{token[:20]}...: {response.status_code}"
@@ -35,8 +35,8 @@ def test_forged_expired_and_malformed_tokens_are_401(client, buyer):
 
 @pytest.mark.assay(category="gateway", weight=1)
 def test_a_token_signed_with_the_shared_secret_is_accepted(client, buyer):
-    """The gateway verifies HS256 tokens with JWT_SECRET: sub = user id, type = access."""
-    token = sign_jwt(access_claims(buyer.id, expires_in=600), secret=JWT_SECRET)
+    """The gateway verifies HS256 tokens with JWT_SECRET: its own, signed again, is accepted."""
+    token = reissue(buyer.token, expires_in=600)
     response = client.get("/users/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200, response.text
     assert response.json()["id"] == buyer.id

@@ -73,9 +73,31 @@ def sign_jwt(claims: Json, secret: str = JWT_SECRET, header: Json | None = None)
     return f"{head}.{body}.{b64url(signature)}"
 
 
-def access_claims(user_id: int, *, expires_in: int) -> Json:
-    now = int(time.time())
-    return {"sub": str(user_id), "type": "access", "iat": now, "exp": now + expires_in}
+def unb64url(text: str) -> Json:
+    return json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+
+
+def reissue(
+    token: str,
+    *,
+    expires_in: int | None = None,
+    without: tuple[str, ...] = (),
+    secret: str = JWT_SECRET,
+    header: Json | None = None,
+    **claims: Any,
+) -> str:
+    """The service's own access token with some claims changed, signed again.
+
+    The suite tests expiry, type and signatures on the claims the service chose, so a service
+    that adds its own (`jti`, `iss`, `aud`) and checks them is graded like one that does not.
+    """
+    head, body, _ = token.split(".")
+    payload = unb64url(body) | claims
+    if expires_in is not None:
+        payload["exp"] = int(time.time()) + expires_in
+    for name in without:
+        payload.pop(name, None)
+    return sign_jwt(payload, secret, header or unb64url(head) | {"alg": "HS256"})
 
 
 @dataclass

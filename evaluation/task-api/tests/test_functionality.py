@@ -24,6 +24,16 @@ TASK_FIELDS = {
     "updated_at",
 }
 PAGE_FIELDS = {"items", "total", "limit", "offset"}
+TABLES = ("users", "projects", "tasks")
+# The transaction that created a table (its catalog row's xmin), or None when there is none.
+MADE_IN = "SELECT (SELECT xmin::text::bigint FROM pg_class WHERE oid = to_regclass(%s))"
+
+
+def shows(body: dict, fields: set[str]) -> None:
+    """The body has the fields the statement shows; it may have more, which nothing forbids."""
+    assert isinstance(body, dict), f"expected a JSON object, got {body!r}"
+    absent = fields - set(body)
+    assert not absent, f"missing {sorted(absent)} in {sorted(body)}"
 
 
 def moment(value: object) -> datetime:
@@ -100,7 +110,7 @@ def test_login_returns_a_token_pair_that_authenticates(api):
     """POST /auth/login returns a bearer token pair; the access token opens GET /users/me."""
     payload, user = api.register()
     tokens = api.login(payload["email"].upper(), payload["password"])
-    assert set(tokens) == TOKEN_FIELDS
+    shows(tokens, TOKEN_FIELDS)
     assert tokens["token_type"] == "bearer"
     assert isinstance(tokens["expires_in"], int) and tokens["expires_in"] > 0
     assert tokens["access_token"] != tokens["refresh_token"]
@@ -116,7 +126,7 @@ def test_refresh_returns_a_new_working_pair(api):
     response = api.client.post("/auth/refresh", json={"refresh_token": account.refresh_token})
     assert response.status_code == 200, response.text
     tokens = response.json()
-    assert set(tokens) == TOKEN_FIELDS
+    shows(tokens, TOKEN_FIELDS)
     assert tokens["refresh_token"] != account.refresh_token, "a new refresh token is issued"
     me = api.client.get("/users/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
     assert me.status_code == 200, me.text
@@ -132,7 +142,7 @@ def test_create_project_makes_the_caller_its_owner(api, owner):
     response = api.client.post("/projects", json=payload, headers=owner.headers)
     assert response.status_code == 201, response.text
     project = response.json()
-    assert set(project) == PROJECT_FIELDS
+    shows(project, PROJECT_FIELDS)
     assert (project["name"], project["description"]) == (payload["name"], payload["description"])
     assert project["owner_id"] == owner.id
     moment(project["created_at"])
@@ -142,7 +152,7 @@ def test_create_project_makes_the_caller_its_owner(api, owner):
     members = api.client.get(f"/projects/{project['id']}/members", headers=owner.headers)
     assert members.status_code == 200, members.text
     [member] = members.json()
-    assert set(member) == MEMBER_FIELDS
+    shows(member, MEMBER_FIELDS)
     assert (member["user_id"], member["email"], member["role"]) == (owner.id, owner.email, "owner")
     plain = api.client.post("/projects", json={"name": api.title()}, headers=owner.headers)
     assert plain.status_code == 201 and plain.json()["description"] == ""
@@ -153,7 +163,7 @@ def test_list_projects_pages_the_callers_projects(api, owner):
     """GET /projects lists the caller's projects by id ascending, with limit/offset/total."""
     ids = [api.create_project(owner)["id"] for _ in range(3)]
     page = api.client.get("/projects", headers=owner.headers).json()
-    assert set(page) == PAGE_FIELDS
+    shows(page, PAGE_FIELDS)
     assert (page["total"], page["limit"], page["offset"]) == (3, 20, 0)
     assert [project["id"] for project in page["items"]] == ids
     second = api.client.get("/projects", params={"limit": 1, "offset": 1}, headers=owner.headers)
@@ -191,7 +201,7 @@ def test_added_member_sees_the_project(api, owner, project):
     )
     assert response.status_code == 201, response.text
     added = response.json()
-    assert set(added) == MEMBER_FIELDS
+    shows(added, MEMBER_FIELDS)
     assert (added["user_id"], added["email"], added["name"], added["role"]) == (
         member.id,
         member.email,
@@ -217,7 +227,7 @@ def test_create_task_returns_201_with_defaults(api, owner, project):
     )
     assert response.status_code == 201, response.text
     task = response.json()
-    assert set(task) == TASK_FIELDS
+    shows(task, TASK_FIELDS)
     assert isinstance(task["id"], int)
     assert task["project_id"] == project["id"]
     assert task["title"] == "Draft the plan"
@@ -270,7 +280,7 @@ def test_list_tasks_pages_newest_first(api, owner, project):
     """GET /projects/{id}/tasks lists newest first by default, with limit/offset/total."""
     created = [api.create_task(owner, project["id"]) for _ in range(5)]
     page = api.list_tasks(owner, project["id"])
-    assert set(page) == PAGE_FIELDS
+    shows(page, PAGE_FIELDS)
     assert (page["total"], page["limit"], page["offset"]) == (5, 20, 0)
     assert [task["id"] for task in page["items"]] == [task["id"] for task in reversed(created)]
     assert same_task(page["items"][-1], created[0])
@@ -365,13 +375,26 @@ def test_sort_by_due_date_title_and_creation(api, owner, project):
 
 
 @pytest.mark.assay(category="functionality", weight=1)
-def test_schema_is_managed_by_alembic(database_url):
-    """The database carries an Alembic revision: the schema was created by migrations."""
+def test_schema_is_made_by_alembic(database_url):
+    """alembic upgrade head made the tables, not create_all at startup beside an empty revision.
+
+    PostgreSQL stamps each catalog row with the transaction that wrote it: tables made by the
+    migrations were written after alembic_version was created and no later than the
+    transaction that recorded the last revision.
+    """
     with psycopg.connect(database_url, connect_timeout=5) as connection:
-        exists = connection.execute("SELECT to_regclass('alembic_version')").fetchone()
-        assert exists is not None and exists[0] is not None, "alembic_version table exists"
-        revisions = connection.execute("SELECT version_num FROM alembic_version").fetchall()
-    assert revisions, "alembic upgrade head recorded a revision"
+        made = {
+            name: connection.execute(MADE_IN, (name,)).fetchone()[0]
+            for name in ("alembic_version", *TABLES)
+        }
+        assert made["alembic_version"] is not None, "alembic_version table exists"
+        stamps = connection.execute("SELECT xmin::text::bigint FROM alembic_version").fetchall()
+    assert stamps, "alembic upgrade head recorded a revision"
+    tables = [name for name in TABLES if made[name] is not None]
+    assert tables, f"none of the tables {TABLES} exists"
+    first, last = made["alembic_version"], max(stamps)[0]
+    outside = [name for name in tables if not first <= made[name] <= last]
+    assert not outside, f"{outside} were created outside the migrations, after the last revision"
 
 
 @pytest.mark.assay(category="functionality", weight=1)

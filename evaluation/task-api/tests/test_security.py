@@ -5,7 +5,7 @@ import json
 
 import psycopg
 import pytest
-from conftest import access_claims, b64url, sign_jwt
+from conftest import b64url, reissue, unb64url
 
 SECRET_WORDS = ("password", "hash")
 
@@ -84,15 +84,14 @@ def test_requests_without_a_valid_token_answer_401(api, owner, project):
 
 @pytest.mark.assay(category="security", weight=3)
 def test_expired_access_token_is_refused(api, owner):
-    """A token signed with JWT_SECRET is accepted until its exp, then refused with 401."""
-    valid = sign_jwt(access_claims(owner.id, expires_in=300))
-    assert me_status(api, valid) == 200, "a token with the statement's claims is accepted"
-    expired = sign_jwt(access_claims(owner.id, expires_in=-120))
+    """The service's token, signed again with JWT_SECRET, works until its exp, then 401."""
+    later = reissue(owner.access_token, expires_in=300)
+    assert me_status(api, later) == 200, "the service's own claims with a later exp are accepted"
+    expired = reissue(owner.access_token, expires_in=-120)
     response = api.client.get("/users/me", headers={"Authorization": f"Bearer {expired}"})
     assert response.status_code == 401, "an expired token is refused"
-    no_expiry = access_claims(owner.id, expires_in=300)
-    del no_expiry["exp"]
-    assert me_status(api, sign_jwt(no_expiry)) == 401, "a token without exp is refused"
+    no_expiry = reissue(owner.access_token, without=("exp",))
+    assert me_status(api, no_expiry) == 401, "a token without exp is refused"
 
 
 @pytest.mark.assay(category="security", weight=3)
@@ -100,16 +99,13 @@ def test_tampered_tokens_are_refused(api, owner):
     """A changed payload, another key, alg "none" or a missing signature all answer 401."""
     victim = api.account()
     head, body, signature = owner.access_token.split(".")
-    claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-    claims["sub"] = str(victim.id)
+    claims = unb64url(body) | {"sub": str(victim.id)}
     forged_body = b64url(json.dumps(claims).encode())
+    unsigned = reissue(owner.access_token, sub=str(victim.id), header={"alg": "none", "typ": "JWT"})
     tampered = [
         f"{head}.{forged_body}.{signature}",
-        sign_jwt(access_claims(victim.id, expires_in=300), secret="guessed-secret-" * 3),
-        sign_jwt(
-            access_claims(victim.id, expires_in=300), header={"alg": "none", "typ": "JWT"}
-        ).rsplit(".", 1)[0]
-        + ".",
+        reissue(owner.access_token, sub=str(victim.id), secret="guessed-secret-" * 3),
+        unsigned.rsplit(".", 1)[0] + ".",
         f"{head}.{body}.",
         f"{head}.{body}.{signature[:-4]}AAAA",
     ]
@@ -152,8 +148,8 @@ def test_tokens_are_not_interchangeable(api):
     assert me_status(api, account.refresh_token) == 401
     swapped = api.client.post("/auth/refresh", json={"refresh_token": account.access_token})
     assert swapped.status_code == 401
-    refresh_like = access_claims(account.id, expires_in=300) | {"type": "refresh"}
-    assert me_status(api, sign_jwt(refresh_like)) == 401, 'a token whose type is not "access"'
+    refresh_like = reissue(account.access_token, type="refresh")
+    assert me_status(api, refresh_like) == 401, 'a token whose type is not "access"'
 
 
 @pytest.mark.assay(category="security", weight=2)

@@ -82,7 +82,15 @@ class ProcessSpec(Strict):
 
 
 class FaultSpec(Strict):
+    """What fails before the `degraded` tests: a stopped service refuses connections at once;
+    a paused one accepts them and never answers, as a hung dependency does."""
+
     stop: list[str] = []
+    pause: list[str] = []
+
+    @property
+    def planned(self) -> bool:
+        return bool(self.stop or self.pause)
 
 
 class ProblemSpec(Strict):
@@ -111,9 +119,9 @@ class ProblemSpec(Strict):
             raise ValueError(f"process names must be unique and none of {sorted(RESERVED_NAMES)}")
         if names and self.app.port not in {process.port for process in self.processes}:
             raise ValueError(f"no process listens on the public port {self.app.port}")
-        unknown = set(self.faults.stop) - set(self.services) - set(names)
+        unknown = {*self.faults.stop, *self.faults.pause} - set(self.services) - set(names)
         if unknown:
-            raise ValueError(f"faults.stop names no service or process: {sorted(unknown)}")
+            raise ValueError(f"faults name no service or process: {sorted(unknown)}")
         return self
 
 

@@ -51,7 +51,7 @@ def _load_or_skip(run: Run) -> None:
         return
     # The degraded tests run after load: until then, count them as passing, or a gate they
     # alone would open could skip a measurement that earns points.
-    faults_ahead = bool(run.problem.spec.faults.stop)
+    faults_ahead = run.problem.spec.faults.planned
     tests = [
         test.model_copy(update={"outcome": "passed"})
         if faults_ahead and test.degraded and test.outcome == "missing"
@@ -77,9 +77,9 @@ def run_stages(run: Run) -> None:
     analyse(run)
     selftest(run)
     _load_or_skip(run)
-    if run.problem.spec.faults.stop and run.healthy:
+    if run.problem.spec.faults.planned and run.healthy:
         inject(run)
-    elif run.problem.spec.faults.stop:
+    elif run.problem.spec.faults.planned:
         run.skip("faults", NOT_HEALTHY)
     hidden.not_run(run, NOT_HEALTHY)
 

@@ -465,6 +465,13 @@ class DockerPod:
     def stop_service(self, name: str) -> None:
         self.containers[name].stop(timeout=2)
 
+    def pause_service(self, name: str) -> None:
+        self.containers[name].pause()
+
+    def resume_service(self, name: str) -> None:
+        with contextlib.suppress(NotFound, APIError):
+            self.containers[name].unpause()
+
     def app_peak_memory_mb(self) -> float | None:
         """The submission's processes together, each container at the peak the kernel saw."""
         peaks = [

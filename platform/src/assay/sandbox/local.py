@@ -195,6 +195,18 @@ class LocalPod:
     def stop_service(self, name: str) -> None:
         self._stop(name)
 
+    def pause_service(self, name: str) -> None:
+        self._signal(name, signal.SIGSTOP)
+
+    def resume_service(self, name: str) -> None:
+        self._signal(name, signal.SIGCONT)
+
+    def _signal(self, name: str, number: signal.Signals) -> None:
+        process = self.processes.get(name)
+        if process is not None and process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, number)
+
     def _stop(self, name: str) -> None:
         process = self.processes.get(name)
         if process is None or process.poll() is not None:

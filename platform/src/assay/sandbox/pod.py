@@ -143,6 +143,12 @@ class Pod(Protocol):
     def stop_service(self, name: str) -> None:
         """Stop an infrastructure service or one of the candidate's processes (faults)."""
 
+    def pause_service(self, name: str) -> None:
+        """Freeze a service or process: connections are still accepted, never answered."""
+
+    def resume_service(self, name: str) -> None:
+        """Thaw what ``pause_service`` froze."""
+
     def app_peak_memory_mb(self) -> float | None: ...
 
 
