@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assay.cli import app
+from assay.cli.grading import env_overrides
 from assay.cli.output import EXIT_BELOW_MIN, EXIT_INVALID
 
 runner = CliRunner()
@@ -18,6 +19,28 @@ def test_unknown_problem_is_bad_input_naming_the_known_ones(tmp_path: Path) -> N
     result = runner.invoke(app, ["grade", str(tmp_path), "--problem", "no-such-problem"])
     assert result.exit_code == EXIT_INVALID
     assert "book-reviews" in result.output
+
+
+def test_an_env_override_is_split_at_its_first_equals_sign() -> None:
+    pairs = ["APP_DB_DSN=postgresql://{db_user}@{db_host}/x?a=b", "EMPTY="]
+
+    assert env_overrides(pairs) == {
+        "APP_DB_DSN": "postgresql://{db_user}@{db_host}/x?a=b",
+        "EMPTY": "",
+    }
+
+
+@pytest.mark.parametrize(
+    ("pair", "reason"),
+    [("DATABASE_URL", "--env takes NAME=VALUE"), ("ASSAY_SEED=1", "cannot be pinned")],
+    ids=["no equals sign", "grader's name"],
+)
+def test_an_env_override_that_cannot_be_given_is_bad_input(
+    tmp_path: Path, pair: str, reason: str
+) -> None:
+    result = runner.invoke(app, ["grade", str(tmp_path), "-p", "book-reviews", "--env", pair])
+    assert result.exit_code == EXIT_INVALID
+    assert reason in result.output
 
 
 @pytest.mark.docker

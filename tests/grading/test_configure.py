@@ -1,8 +1,13 @@
-"""How a submission expects to be configured, read as a reviewer reads it, and its values."""
+"""How a submission expects to be configured, read as a reviewer reads it, and its values;
+the values a reviewer pins over them."""
 
 from pathlib import Path
 
+import pytest
+
+from assay.errors import InvalidInput
 from assay.grading import configure
+from assay.grading.configure import Discovered
 from assay.sandbox.infra import Login, login_statements
 from assay.tree import walk
 
@@ -165,6 +170,19 @@ def test_every_inferred_value_comes_with_where_it_was_read(tmp_path):
     assert notes == ["DB_HOST (read in .env) set to 127.0.0.1"]
 
 
+def test_an_inferred_url_is_noted_without_the_pods_password(tmp_path):
+    discovered = configure.discover(
+        walk(write(tmp_path / "s", {".env": "DATABASE_URL=postgresql+asyncpg://u:p@db/x\n"}))
+    )
+
+    env, notes = configure.environment(discovered, POD, given={}, services=BOTH)
+
+    assert env["DATABASE_URL"] == "postgresql+asyncpg://app:secret@127.0.0.1:5432/app"
+    assert notes == [
+        "DATABASE_URL (read in .env) set to postgresql+asyncpg://app:…@127.0.0.1:5432/app"
+    ]
+
+
 def test_a_submissions_own_role_owns_only_its_database() -> None:
     statements = login_statements((Login("books", "pw", "bookreviews"),))
 
@@ -207,3 +225,104 @@ def test_a_settings_default_the_grader_overrides_makes_no_role(tmp_path):
     discovered = configure.discover(walk(write(tmp_path / "s", {"config.py": code})))
 
     assert discovered.logins == {}
+
+
+# A reviewer's overrides
+
+VALUES = {
+    "db_user": "app",
+    "db_password": "secret",
+    "db_host": "127.0.0.1",
+    "db_port": "5432",
+    "db_name": "app",
+    "redis_host": "127.0.0.1",
+    "redis_port": "6379",
+    "redis_db": "0",
+}
+DSN = "postgresql+asyncpg://{db_user}:{db_password}@{db_host}:{db_port}/{db_name}"
+
+
+def test_overrides_with_plain_names_and_values_are_accepted():
+    overrides = {"APP_DB_DSN": DSN, "_debug": "", "LOG_FORMAT": "{levelname}: {message}"}
+
+    assert configure.check_overrides(overrides) == overrides
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"1DB": "x"}, "not an environment variable name"),
+        ({"DB-URL": "x"}, "not an environment variable name"),
+        ({"": "x"}, "not an environment variable name"),
+        ({"A" * 101: "x"}, "not an environment variable name"),
+        ({"ASSAY_BASE_URL": "x"}, "names starting with ASSAY_ cannot be pinned"),
+        ({"assay_seed": "x"}, "names starting with ASSAY_ cannot be pinned"),
+        ({"DB": "x" * 2001}, "longer than 2000 characters"),
+        ({"DB": "a\0b"}, "NUL character"),
+        ({f"V{index}": "x" for index in range(51)}, "at most 50 variables"),
+    ],
+    ids=[
+        "leading digit",
+        "dash",
+        "empty name",
+        "long name",
+        "grader's name",
+        "grader's name in lower case",
+        "long value",
+        "NUL",
+        "too many",
+    ],
+)
+def test_an_override_the_pod_cannot_be_given_is_refused_with_the_reason(overrides, reason):
+    with pytest.raises(InvalidInput, match=reason):
+        configure.check_overrides(overrides)
+
+
+def test_pinned_templates_are_filled_with_the_pods_values():
+    env, _ = configure.pinned({"APP_DB_DSN": DSN, "CACHE": "{redis_host}"}, VALUES, Discovered())
+
+    assert env == {
+        "APP_DB_DSN": "postgresql+asyncpg://app:secret@127.0.0.1:5432/app",
+        "CACHE": "127.0.0.1",
+    }
+
+
+def test_a_pinned_value_with_the_pods_password_is_noted_as_written():
+    _, notes = configure.pinned({"APP_DB_DSN": DSN}, VALUES, Discovered())
+
+    assert notes == [f"APP_DB_DSN pinned by a reviewer: {DSN}"]
+    assert "secret" not in notes[0]
+
+
+def test_a_pinned_value_without_the_password_is_noted_as_filled():
+    _, notes = configure.pinned({"DB_HOST": "{db_host}"}, VALUES, Discovered())
+
+    assert notes == ["DB_HOST pinned by a reviewer: 127.0.0.1"]
+
+
+def test_a_pinned_variable_the_submission_reads_says_where_it_is_read(tmp_path):
+    discovered = configure.discover(walk(write(tmp_path / "s", {".env": "APP_DB_DSN=x\n"})))
+
+    _, notes = configure.pinned({"APP_DB_DSN": "sqlite://"}, VALUES, discovered)
+
+    assert notes == ["APP_DB_DSN (read in .env) pinned by a reviewer: sqlite://"]
+
+
+def test_a_brace_that_is_no_placeholder_is_kept_and_the_note_says_so():
+    env, notes = configure.pinned({"DB_PASSWORD": "{db_pass}"}, VALUES, Discovered())
+
+    assert env == {"DB_PASSWORD": "{db_pass}"}
+    assert notes == [
+        "DB_PASSWORD pinned by a reviewer: {db_pass} ({db_pass} kept as written: "
+        "not one of the pod's placeholders)"
+    ]
+
+
+def test_a_pinned_variable_is_not_inferred_as_well(tmp_path):
+    discovered = configure.discover(walk(write(tmp_path / "s", {".env": "DB_HOST=db\n"})))
+    pinned, _ = configure.pinned({"DB_HOST": "localhost"}, VALUES, discovered)
+
+    env, notes = configure.environment(discovered, POD, given=pinned, services=BOTH)
+
+    assert env == {}
+    assert notes == []

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assay.catalog.loader import InvalidProblem, Problem
-from assay.errors import InvalidSubmission, SandboxError
+from assay.errors import InvalidInput, InvalidSubmission, SandboxError
 from assay.grading.pipeline import NOT_HEALTHY, default_seed, grade
 from assay.grading.report import Outcome, Report, Stage, StageStatus
 from assay.sandbox.pod import AppState, ExecResult
@@ -623,3 +623,30 @@ def test_a_pinned_binding_is_given_to_the_hidden_suite(tmp_path):
     assert {
         json.loads(c.env["ASSAY_BINDING"])["operations"]["list books"]["path"] for c in hidden
     } == {"/api/books"}
+
+
+# A reviewer's overrides
+
+
+def test_pinned_overrides_reach_the_service_its_own_tests_and_the_tester(tmp_path):
+    sandbox = FakeSandbox(grading(TESTS))
+
+    report = run(tmp_path, sandbox, overrides={"CACHE_URL": "redis://{redis_host}/{redis_db}"})
+
+    pod = sandbox.pods[0]
+    [(_name, _script, service_env)] = pod.started
+    [own] = [c for c in pod.commands if c.program == "selftest"]
+    hidden = [c for c in pod.commands if c.program == "hidden"]
+    assert service_env["CACHE_URL"] == "redis://127.0.0.1/0"
+    assert own.env["CACHE_URL"] == "redis://127.0.0.1/1"
+    assert {c.env["ASSAY_APP_CACHE_URL"] for c in hidden} == {"redis://127.0.0.1/0"}
+    assert "CACHE_URL pinned by a reviewer: redis://127.0.0.1/0" in report.detection.configuration
+
+
+def test_overrides_the_pod_cannot_be_given_are_refused_before_a_pod_is_opened(tmp_path):
+    sandbox = FakeSandbox(grading(TESTS))
+
+    with pytest.raises(InvalidInput, match="ASSAY_ cannot be pinned"):
+        run(tmp_path, sandbox, overrides={"ASSAY_SEED": "1"})
+
+    assert sandbox.specs == []

@@ -446,6 +446,98 @@ def test_a_binding_that_does_not_read_is_refused_with_the_reason(
     assert session.get(Submission, submission.id).binding is None
 
 
+def configured(session, settings, candidate) -> Submission:
+    """A graded submission whose database variables the grader inferred from its ``.env``."""
+    submission = submitted(session, settings, candidate)
+    report = rich_report(catalog(settings.root)["book-reviews"])
+    report.detection.configuration = ["DB_HOST (read in .env) set to 127.0.0.1"]
+    record_result(session, submission.id, report)
+    return submission
+
+
+def test_the_configuration_the_grader_inferred_is_shown_with_a_form_to_correct_it(
+    session, settings, as_reviewer, candidate
+):
+    submission = configured(session, settings, candidate)
+
+    page = as_reviewer.get(f"/submissions/{submission.id}").text
+
+    assert "How the service was configured" in page
+    assert "<li>DB_HOST (read in .env) set to 127.0.0.1</li>" in page
+    assert f'action="/submissions/{submission.id}/configuration"' in page
+    assert "Unpin and regrade" not in page
+
+
+def test_variables_written_on_the_page_are_pinned_and_the_submission_regraded(
+    session, settings, as_reviewer, candidate
+):
+    submission = configured(session, settings, candidate)
+    page = as_reviewer.get(f"/submissions/{submission.id}")
+    lines = (
+        "APP_DB_DSN=postgresql+asyncpg://{db_user}@{db_host}/{db_name}\r\n\r\n# a note\r\nDEBUG=0"
+    )
+
+    as_reviewer.post(
+        f"/submissions/{submission.id}/configuration",
+        data={"csrf": csrf_of(page.text), "env": lines},
+    )
+
+    session.expire_all()
+    stored = session.get(Submission, submission.id)
+    assert stored.overrides == {
+        "APP_DB_DSN": "postgresql+asyncpg://{db_user}@{db_host}/{db_name}",
+        "DEBUG": "0",
+    }
+    assert stored.status.value == "queued"
+
+
+def test_the_form_starts_from_the_pinned_variables_and_unpins_them(
+    session, settings, as_reviewer, candidate
+):
+    submission = configured(session, settings, candidate)
+    submissions.pin_overrides(session, session.get(Submission, submission.id), {"B": "2", "A": "1"})
+    session.commit()
+    record_result(session, submission.id, rich_report(catalog(settings.root)["book-reviews"]))
+    page = as_reviewer.get(f"/submissions/{submission.id}")
+
+    as_reviewer.post(
+        f"/submissions/{submission.id}/configuration",
+        data={"csrf": csrf_of(page.text), "env": "A=1", "unpin": "1"},
+    )
+
+    assert ">A=1\nB=2</textarea>" in page.text
+    assert "Unpin and regrade" in page.text
+    session.expire_all()
+    assert session.get(Submission, submission.id).overrides is None
+
+
+@pytest.mark.parametrize(
+    "refused",
+    [
+        ("DATABASE_URL", "line 1 is not NAME=value: &#39;DATABASE_URL&#39;"),
+        ("A=1\nA=2", "A is given twice (line 2)"),
+        ("ASSAY_SEED=1", "names starting with ASSAY_ cannot be pinned"),
+    ],
+    ids=["no equals sign", "twice", "grader's name"],
+)
+def test_variables_that_cannot_be_pinned_are_refused_with_the_reason(
+    session, settings, as_reviewer, candidate, refused
+):
+    lines, reason = refused
+    submission = configured(session, settings, candidate)
+    page = as_reviewer.get(f"/submissions/{submission.id}")
+
+    response = as_reviewer.post(
+        f"/submissions/{submission.id}/configuration",
+        data={"csrf": csrf_of(page.text), "env": lines},
+    )
+
+    assert response.status_code == 422
+    assert reason in response.text
+    session.expire_all()
+    assert session.get(Submission, submission.id).overrides is None
+
+
 def test_two_attempts_are_compared_side_by_side_with_what_changed(
     session, settings, as_reviewer, candidate
 ):
@@ -571,6 +663,7 @@ def test_a_candidate_never_sees_reviewer_only_tests_grader_logs_or_the_review(
     assert "further tests passed" in page
     assert "grader log" not in page  # the hidden tests stage's own log
     assert "Audit trail" not in page and 'id="review"' not in page
+    assert "/configuration" not in page
 
 
 def test_reviewer_pages_are_not_for_candidates(client, session, settings, candidate):

@@ -11,7 +11,8 @@ from rich.table import Table
 from assay.catalog.loader import Problem, list_slugs, load_problem
 from assay.cli.output import EXIT_BELOW_MIN, EXIT_PLATFORM, console, err, reported, say
 from assay.config import SandboxKind, Settings, get_settings
-from assay.grading import github
+from assay.errors import InvalidInput
+from assay.grading import configure, github
 from assay.grading.junit import to_junit
 from assay.grading.pipeline import grade as grade_submission
 from assay.grading.render import LiveStages, show_report
@@ -30,6 +31,7 @@ def grade_one(
     *,
     seed: int | None = None,
     measure_load: bool = True,
+    overrides: dict[str, str] | None = None,
     show: bool = True,
 ) -> Report:
     with LiveStages(console, f"Grading {path} ({problem.slug})") as live:
@@ -41,6 +43,7 @@ def grade_one(
             baseline_max_age_s=settings.baseline_max_age_s,
             seed=seed,
             measure_load=measure_load,
+            overrides=overrides,
             progress=live.update,
         )
     if show:
@@ -72,6 +75,17 @@ def for_github(report: Report) -> None:
             handle.write(github.summary(report))
 
 
+def env_overrides(pairs: list[str]) -> dict[str, str]:
+    """``--env NAME=VALUE`` options as overrides, checked before any pod is opened."""
+    overrides: dict[str, str] = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals:
+            raise InvalidInput(f"--env takes NAME=VALUE, not {pair!r}")
+        overrides[name] = value
+    return configure.check_overrides(overrides)
+
+
 def grade(
     path: Annotated[Path, typer.Argument(help="The submission folder.")],
     problem: Annotated[str, typer.Option("--problem", "-p", help="Problem slug.")],
@@ -86,13 +100,24 @@ def grade(
         OutputFormat,
         typer.Option("--format", help="github: also annotations and a step summary."),
     ] = OutputFormat.text,
+    env: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--env",
+            metavar="NAME=VALUE",
+            help="Start the service with this variable, over what the grader infers "
+            "(repeatable; {db_user} {db_password} {db_host} {db_port} {db_name} {redis_host} "
+            "{redis_port} {redis_db} are filled in for the pod).",
+        ),
+    ] = None,
 ) -> None:
     """Grade PATH against a problem and print the score with its evidence."""
     settings = get_settings()
     with reported():
         spec = load_problem(settings.root, problem)
+        overrides = env_overrides(env or [])
         backend = open_sandbox(settings, sandbox or settings.sandbox, say)
-        report = grade_one(settings, spec, backend, path.resolve(), seed=seed)
+        report = grade_one(settings, spec, backend, path.resolve(), seed=seed, overrides=overrides)
     write_outputs(report, json_file=json_file, junit_file=junit_file, min_score=min_score)
     if output_format is OutputFormat.github:
         for_github(report)

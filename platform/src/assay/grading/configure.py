@@ -7,18 +7,20 @@ their compose service. Read as a reviewer would (without running anything), ever
 submission reads is found with where it came from; each that names the database or the cache
 gets a value pointing at the pod's, in the form it expects (a URL with its own driver, or
 host/port pairs); hosts it names get an alias to the loopback, and roles and databases it hard
-codes are made. Every inference is written in the report.
+codes are made. Where the inference is wrong, a reviewer pins values of their own, which win
+over everything. Every inference and every pinned value is written in the report.
 """
 
 import ast
 import configparser
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import yaml
 
+from assay.errors import InvalidInput
 from assay.sandbox.infra import Login
 from assay.tree import Tree
 
@@ -43,6 +45,12 @@ REDIS_PART = {
     "name": re.compile(r"^(?:REDIS|CACHE)_?DB$"),
 }
 ENV_CALLS = {"getenv", "get", "config", "env", "str", "int"}
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+MAX_OVERRIDES = 50
+MAX_NAME = 100
+MAX_VALUE = 2000
+RESERVED_PREFIX = "ASSAY_"  # the grader's own variables, and the tester's copy of the app's
 
 
 @dataclass(frozen=True)
@@ -282,11 +290,17 @@ def value_for(kind: str, variable: Variable, pod: Pod) -> str:
     return _db_url(variable.example, pod) if kind == "db_url" else values[kind]
 
 
+def _masked(value: str, password: str) -> str:
+    """A URL holds the password: the report shows where it points, never the password."""
+    return value.replace(password, "…") if password else value
+
+
 def environment(
     discovered: Discovered, pod: Pod, *, given: dict[str, str], services: frozenset[str]
 ) -> tuple[dict[str, str], list[str]]:
-    """Values for the database and cache variables the submission reads (those the problem
-    sets itself, and services the problem has not, excepted), and a sentence for each."""
+    """Values for the database and cache variables the submission reads (those ``given`` by
+    the problem or a reviewer, and services the problem has not, excepted), and a sentence for
+    each."""
     env: dict[str, str] = {}
     notes: list[str] = []
     for name, variable in sorted(discovered.variables.items()):
@@ -296,6 +310,67 @@ def environment(
         if ("postgres" if kind.startswith("db") else "redis") not in services:
             continue
         env[name] = value_for(kind, variable, pod)
-        shown = "the pod's" if "password" in kind else env[name]
+        shown = "the pod's" if "password" in kind else _masked(env[name], pod.db_password)
         notes.append(f"{name} (read in {variable.source}) set to {shown}")
+    return env, notes
+
+
+# A reviewer's values
+
+
+def fill(template: str, values: Mapping[str, str]) -> str:
+    """Substitute the known ``{placeholders}``; any other brace is the value's own text."""
+    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), template)
+
+
+def _override_problem(name: str, value: str) -> str | None:
+    if len(name) > MAX_NAME or not ENV_NAME.match(name):
+        return f"{name[:MAX_NAME]!r} is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)"
+    if name.upper().startswith(RESERVED_PREFIX):
+        return f"{name} is the grader's: names starting with {RESERVED_PREFIX} cannot be pinned"
+    if len(value) > MAX_VALUE:
+        return f"the value of {name} is longer than {MAX_VALUE} characters"
+    if "\0" in value:
+        return f"the value of {name} holds a NUL character, which no environment can carry"
+    return None
+
+
+def check_overrides(overrides: Mapping[str, str]) -> dict[str, str]:
+    """A reviewer's overrides as the pod can be given them, or the first reason they cannot.
+
+    Checked where they are pinned and again before a grading, so that a value the pod's
+    environment cannot carry is refused with a reason rather than failing a stage.
+    """
+    if len(overrides) > MAX_OVERRIDES:
+        raise InvalidInput(f"at most {MAX_OVERRIDES} variables can be pinned, not {len(overrides)}")
+    for name, value in overrides.items():
+        problem = _override_problem(name, value)
+        if problem is not None:
+            raise InvalidInput(problem)
+    return dict(overrides)
+
+
+def _shown(template: str, value: str, values: Mapping[str, str]) -> str:
+    """The value for a note: as written when the pod's password is in it, so that no report
+    holds the password; other placeholders' values say where the variable points."""
+    password = values.get("db_password", "")
+    shown = template if password and password in value else value
+    unknown = sorted({name for name in PLACEHOLDER.findall(template) if name not in values})
+    if unknown:
+        braces = ", ".join(f"{{{name}}}" for name in unknown)
+        shown += f" ({braces} kept as written: not one of the pod's placeholders)"
+    return shown
+
+
+def pinned(
+    overrides: Mapping[str, str], values: Mapping[str, str], discovered: Discovered
+) -> tuple[dict[str, str], list[str]]:
+    """The reviewer's overrides filled in for the pod, and a sentence for each."""
+    env: dict[str, str] = {}
+    notes: list[str] = []
+    for name, template in sorted(overrides.items()):
+        env[name] = fill(template, values)
+        variable = discovered.variables.get(name)
+        read = f" (read in {variable.source})" if variable is not None else ""
+        notes.append(f"{name}{read} pinned by a reviewer: {_shown(template, env[name], values)}")
     return env, notes

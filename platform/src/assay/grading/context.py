@@ -1,7 +1,6 @@
 """What every stage of one grading run shares."""
 
 import json
-import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -19,13 +18,7 @@ from assay.sandbox.pod import Pod, PodSpec, Sandbox
 
 Progress = Callable[[Stage], None]
 BINDING_FILE = "binding.json"  # where an open brief's suite says how it bound the API
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
 TOOLKIT = Path(__file__).resolve().parents[1] / "toolkit"
-
-
-def fill(template: str, values: dict[str, str]) -> str:
-    """Substitute the known ``{placeholders}``; any other brace is the value's own text."""
-    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), template)
 
 
 def open_pod(
@@ -69,6 +62,7 @@ class Run:
     app_port: int | None = None  # where the service was found, when not where expected
     discovered: configure.Discovered = field(default_factory=configure.Discovered)
     binding: dict[str, Any] | None = None  # a reviewer's correction of an open brief's binding
+    overrides: dict[str, str] = field(default_factory=dict)  # a reviewer's env, as templates
 
     @property
     def base_url(self) -> str:
@@ -89,8 +83,13 @@ class Run:
     def configured_env(
         self, *, database: str = APP_DB, redis_db: int = 0
     ) -> tuple[dict[str, str], list[str]]:
-        """The environment, and a sentence for each value the grader inferred."""
-        given = self._problem_env(database, redis_db)
+        """The environment, and a sentence for each value the grader inferred or a reviewer
+        pinned. A reviewer's value wins over the problem's and the inferred ones: it is the
+        correction of either."""
+        values = self._placeholders(database, redis_db)
+        spec_env = self.problem.spec.env
+        given = {key: configure.fill(template, values) for key, template in spec_env.items()}
+        pinned, pinned_notes = configure.pinned(self.overrides, values, self.discovered)
         ends = self.pod.endpoints
         pod = configure.Pod(
             db_user=APP_ROLE,
@@ -103,13 +102,17 @@ class Run:
             redis_db=redis_db,
         )
         inferred, notes = configure.environment(
-            self.discovered, pod, given=given, services=frozenset(self.problem.spec.services)
+            self.discovered,
+            pod,
+            given={**given, **pinned},
+            services=frozenset(self.problem.spec.services),
         )
-        return {**inferred, **given}, notes
+        return {**inferred, **given, **pinned}, notes + pinned_notes
 
-    def _problem_env(self, database: str, redis_db: int) -> dict[str, str]:
+    def _placeholders(self, database: str, redis_db: int) -> dict[str, str]:
+        """What ``{db_user}``, ``{db_password}``... stand for in this pod's env templates."""
         ends = self.pod.endpoints
-        values = {
+        return {
             "db_user": APP_ROLE,
             "db_password": ends.credentials.app_password,
             "db_host": ends.db_host,
@@ -119,7 +122,6 @@ class Run:
             "redis_port": str(ends.redis_port),
             "redis_db": str(redis_db),
         }
-        return {key: fill(template, values) for key, template in self.problem.spec.env.items()}
 
     def selftest_env(self) -> dict[str, str]:
         return self.service_env(database=SELFTEST_DB, redis_db=1)

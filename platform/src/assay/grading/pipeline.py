@@ -133,13 +133,19 @@ def grade(
     seed: int | None = None,
     measure_load: bool = True,
     binding: dict[str, Any] | None = None,
+    overrides: dict[str, str] | None = None,
     progress: Progress = lambda stage: None,
 ) -> Report:
-    """Grade a submission folder; raises only for bad input (``InvalidSubmission``).
+    """Grade a submission folder; raises only for bad input (``InvalidSubmission``, or
+    ``InvalidInput`` for overrides the pod cannot be given).
 
     Without ``measure_load`` the load stage is skipped and the criteria that read only load
     signals are left unscored, not zero: a repeat run that checks everything else.
+    ``overrides`` are a reviewer's environment variables, templates filled like the problem's
+    ``env``: they win over the problem's values and the inferred ones, for the service and its
+    own tests alike.
     """
+    pinned = configure.check_overrides(overrides or {})
     walked = tree.walk(submission)
     run_id = uuid.uuid4().hex[:12]
     report = Report(run_id=run_id, submission=str(submission), started_at=datetime.now(UTC))
@@ -167,6 +173,7 @@ def grade(
                 measure_load=measure_load,
                 discovered=discovered,
                 binding=binding,
+                overrides=pinned,
             )
             run_stages(run)
         report.error = _platform_errors(report)

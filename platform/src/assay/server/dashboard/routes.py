@@ -397,6 +397,7 @@ def submission_page(
         "descriptions": {c.id: c.description for c in problem.rubric.criteria} if problem else {},
         "commits": history,
         "binding_json": views.binding_json(submission, report),
+        "overrides_text": views.overrides_text(submission),
     }
     return views.render(request, "submission.html", context, user=user)
 
@@ -638,6 +639,43 @@ def _binding_of(text: str) -> dict[str, Any]:
         where = ".".join(str(part) for part in first["loc"])
         raise InvalidInput(f"the binding is not valid: {where}: {first['msg']}") from None
     return pinned.model_dump(exclude_defaults=True)
+
+
+@router.post("/submissions/{submission_id}/configuration")
+def pin_configuration(
+    request: Request,
+    submission_id: str,
+    user: PageUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    background: BackgroundTasks,
+    csrf: Annotated[str, Form()] = "",
+    env: Annotated[str, Form()] = "",
+    unpin: Annotated[str, Form()] = "",
+) -> Response:
+    """Pin the variables written in the form (none, or unpin, drops them) and grade again."""
+    _check_csrf(request, csrf, settings)
+    _staff(user)
+    submission = submissions.visible(session, user, submission_id)
+    submissions.pin_overrides(session, submission, None if unpin else _overrides_of(env))
+    background.add_task(dispatch, submission.id, settings)
+    return views.see(f"/submissions/{submission.id}#configuration")
+
+
+def _overrides_of(text: str) -> dict[str, str]:
+    """NAME=value lines; blank lines and ``#`` comments are skipped, a value is kept as typed."""
+    overrides: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        name, equals, value = line.partition("=")
+        name = name.strip()
+        if not equals:
+            raise InvalidInput(f"line {number} is not NAME=value: {line.strip()[:80]!r}")
+        if name in overrides:
+            raise InvalidInput(f"{name} is given twice (line {number})")
+        overrides[name] = value
+    return overrides
 
 
 # -- errors as pages --------------------------------------------------------------------------

@@ -146,3 +146,10 @@ def binding_json(submission: Submission, report: Report | None) -> str | None:
     if report is None or report.binding is None:
         return None
     return json.dumps({"operations": report.binding.operations}, indent=2)
+
+
+def overrides_text(submission: Submission) -> str:
+    """What the configuration form starts from: the pinned variables, one NAME=value a line."""
+    return "\n".join(
+        f"{name}={value}" for name, value in sorted((submission.overrides or {}).items())
+    )

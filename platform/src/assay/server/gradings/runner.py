@@ -23,7 +23,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from assay import Settings, grade, load_problem, open_sandbox
-from assay.errors import InvalidSubmission, PlatformError
+from assay.errors import InvalidInput, InvalidSubmission, PlatformError
 from assay.grading.report import Stage
 from assay.server.db import session_scope, utcnow
 from assay.server.gradings import service
@@ -48,6 +48,7 @@ class Work:
     problem: str
     archive: bytes
     binding: dict[str, Any] | None
+    overrides: dict[str, str] | None
 
 
 def worker_name() -> str:
@@ -84,7 +85,14 @@ def _claim(session: Session, submission_id: str, settings: Settings) -> Work | N
         return None
     submission = session.get_one(Submission, submission_id)
     archive = submissions.archive(session, submission)
-    return Work(submission_id, attempt.id, submission.problem, archive, submission.binding)
+    return Work(
+        submission_id,
+        attempt.id,
+        submission.problem,
+        archive,
+        submission.binding,
+        submission.overrides,
+    )
 
 
 @contextmanager
@@ -144,11 +152,13 @@ def run(submission_id: str, settings: Settings) -> None:
                 cache_dir=settings.cache_dir,
                 baseline_max_age_s=settings.baseline_max_age_s,
                 binding=work.binding,
+                overrides=work.overrides,
                 progress=_progress(settings, work.attempt_id),
             )
-        except InvalidSubmission as error:
+        except InvalidInput as error:
             # It was checked when it was stored: failing now is the platform's fault.
-            why = f"the stored archive could not be graded: {error.message}"
+            what = "archive" if isinstance(error, InvalidSubmission) else "pinned configuration"
+            why = f"the stored {what} could not be graded: {error.message}"
             write(settings, lambda session: service.fail(session, work.attempt_id, why))
             return
     write(settings, lambda session: service.finish(session, work.attempt_id, report))

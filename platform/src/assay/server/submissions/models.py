@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assay.server.db import Base, enum_column, utcnow
@@ -66,3 +66,6 @@ class Submission(Base):
     points: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     # An open brief's binding as a reviewer corrected it: the hidden suite uses it as given.
     binding: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    # Environment variables a reviewer set for the service (templates filled like a problem's
+    # env): they win over what the grader inferred.
+    overrides: Mapped[dict[str, str] | None] = mapped_column(JSON, default=None)

@@ -1,4 +1,5 @@
-"""``/api/v1/submissions``: upload, list, follow, read the evidence, regrade, pin a binding."""
+"""``/api/v1/submissions``: upload, list, follow, read the evidence, regrade, pin a binding or
+the service's environment."""
 
 from typing import Annotated, Any
 
@@ -25,6 +26,7 @@ from assay.server.submissions.schemas import (
     AttemptRead,
     Logs,
     PinnedBinding,
+    PinnedConfiguration,
     ReportJson,
     StageRead,
     SubmissionList,
@@ -43,6 +45,7 @@ def _read(
     left_out: list[str] | None = None,
 ) -> SubmissionRead:
     path = f"/api/v1/submissions/{submission.id}"
+    pinned = submission.overrides
     return SubmissionRead(
         id=submission.id,
         problem=submission.problem,
@@ -62,6 +65,7 @@ def _read(
         attempts=attempt.number if attempt is not None else 0,
         left_out=left_out or [],
         binding=submission.binding,
+        configuration=PinnedConfiguration(env=pinned) if pinned else None,
         links={
             "self": path,
             "report": f"{path}/report",
@@ -254,4 +258,40 @@ def unpin_binding(
 ) -> SubmissionRead:
     """Drop a pinned binding and grade again, binding from the candidate's OpenAPI document."""
     submission = _pinned(submission_id, None, user, session, settings)
+    return _queued(submission, session, settings, background)
+
+
+def _configured(
+    submission_id: str, overrides: dict[str, str] | None, user: User, session: Session
+) -> Submission:
+    submission = service.visible(session, user, submission_id)
+    service.pin_overrides(session, submission, overrides)
+    return submission
+
+
+@router.put("/{submission_id}/configuration", status_code=202)
+def pin_configuration(
+    submission_id: str,
+    pinned: PinnedConfiguration,
+    user: StaffDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    background: BackgroundTasks,
+) -> SubmissionRead:
+    """Correct the environment the candidate's service and its own tests start with, and grade
+    again with it: each variable wins over what the grader inferred and the problem sets."""
+    submission = _configured(submission_id, pinned.env, user, session)
+    return _queued(submission, session, settings, background)
+
+
+@router.delete("/{submission_id}/configuration", status_code=202)
+def unpin_configuration(
+    submission_id: str,
+    user: StaffDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    background: BackgroundTasks,
+) -> SubmissionRead:
+    """Drop the pinned environment and grade again with what the grader infers."""
+    submission = _configured(submission_id, None, user, session)
     return _queued(submission, session, settings, background)

@@ -32,6 +32,30 @@ class AttemptRead(BaseModel):
     error: str | None
 
 
+class PinnedConfiguration(BaseModel):
+    """Environment variables the candidate's service (and its own tests) start with, over what
+    the grader inferred; each value is a template, ``{db_user}``, ``{db_password}``,
+    ``{db_host}``, ``{db_port}``, ``{db_name}``, ``{redis_host}``, ``{redis_port}`` and
+    ``{redis_db}`` filled in for the pod as in a problem's ``env``."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "env": {
+                        "APP_DB_DSN": "postgresql+asyncpg://{db_user}:{db_password}@{db_host}:"
+                        "{db_port}/{db_name}",
+                        "APP_CACHE_HOST": "{redis_host}",
+                    }
+                }
+            ]
+        },
+    )
+
+    env: dict[str, str] = Field(min_length=1)
+
+
 class SubmissionRead(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -69,6 +93,9 @@ class SubmissionRead(BaseModel):
     left_out: list[str] = []
     binding: dict[str, Any] | None = Field(
         default=None, description="The binding a reviewer pinned for an open brief, if any."
+    )
+    configuration: PinnedConfiguration | None = Field(
+        default=None, description="The environment a reviewer pinned for the service, if any."
     )
     links: dict[str, str] = {}
 

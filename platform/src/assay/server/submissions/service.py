@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from assay.catalog.loader import Problem
 from assay.errors import Conflict, InvalidInput, NotFound, TooManyRequests
+from assay.grading import configure
 from assay.server.accounts import service as accounts
 from assay.server.accounts.models import User
 from assay.server.gradings import service as gradings
@@ -221,6 +222,20 @@ def pin_binding(
             )
     requeue(session, submission)
     submission.binding = binding
+
+
+def pin_overrides(
+    session: Session, submission: Submission, overrides: dict[str, str] | None
+) -> None:
+    """Pin the environment a reviewer corrected (``None`` or nothing unpins it) and queue the
+    regrade that uses it.
+
+    Any problem may be configured wrongly by inference, so unlike a binding this is not
+    limited to open briefs; the engine's own rules decide what the pod can be given.
+    """
+    pinned = configure.check_overrides(overrides) if overrides else None
+    requeue(session, submission)
+    submission.overrides = pinned
 
 
 def mark_dispatched(session: Session, submission_id: str) -> None:
