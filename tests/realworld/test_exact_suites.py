@@ -52,7 +52,7 @@ TASK_API: Edits = {
         ('claims = {"sub"', 'claims = {"iss": "tasks", "jti": secrets.token_hex(8), "sub"'),
         (
             'options={"require": ["exp", "sub"]}',
-            'issuer="tasks", options={"require": ["iss", "jti"]}',
+            'issuer="tasks", options={"require": ["exp", "sub", "iss", "jti"]}',
         ),
     ],
     "app/main.py": [
@@ -72,7 +72,8 @@ ECOMMERCE: Edits = {
         ('        "type": "access",\n', '        "type": "access",\n        "iss": "shop",\n')
     ],
     "gateway/auth.py": [
-        ('options={"require": ["sub", "exp"]}', 'issuer="shop", options={"require": ["iss"]}')
+        ('"require": ["sub", "exp"]', '"require": ["sub", "exp", "iss"]'),
+        ('options={"require"', 'issuer="shop", options={"require"'),
     ],
     "gateway/config.py": [
         ("breaker_failures: int = Field(default=5,", "breaker_failures: int = Field(default=10**6,")
