@@ -1,12 +1,12 @@
 """The exact problems' hidden suites are strict where the statement is, lenient where it is
 silent, and tell real work from a shell.
 
-Each reference is changed twice over in one submission: the ways a statement leaves open
+Each reference is changed both ways in one submission. The ways a statement leaves open
 (fields beyond those shown, claims of its own in the tokens it checks, a version table in
-`public`), which must cost nothing, and a shortcut that only looks like the work (tables made
-at startup beside an empty migration, no circuit breaker, a connection per request with one
-left idle, cache keys that never expire, no index), which must fail the test that looks for
-it and no other.
+`public`) cost nothing, and a prefix on every route costs the one test of the paths. A
+shortcut that only looks like the work (tables made at startup beside an empty migration,
+no circuit breaker, a connection per request with one left idle, cache keys that never
+expire, no index) fails the test that looks for it and no other.
 """
 
 from pathlib import Path
@@ -62,6 +62,7 @@ TASK_API: Edits = {
             "from app import models\nfrom app.db import make_engine\n",
         ),
         ("    engine = make_engine(", "    Base = models.Base\n    engine = make_engine("),
+        ("(module.router)", '(module.router, prefix="" if module is health else "/api/v1")'),
     ],
 }
 ECOMMERCE: Edits = {
@@ -154,8 +155,21 @@ def test_task_api_takes_extra_fields_and_claims_but_not_tables_made_at_startup(
 ) -> None:
     failed = failing(task_api)
 
-    assert list(failed) == ["test_schema_is_made_by_alembic"], failed
+    assert set(failed) == {
+        "test_routes_are_at_the_statements_paths",
+        "test_schema_is_made_by_alembic",
+    }, failed
     assert "outside the migrations" in failed["test_schema_is_made_by_alembic"]
+
+
+@pytest.mark.xdist_group("task-api")
+def test_a_prefix_on_every_route_costs_one_test_and_keeps_the_gates_open(
+    task_api: Report,
+) -> None:
+    gates = {c.id: c.gate.value for c in task_api.criteria if c.gate is not None}
+
+    assert "under /api/v1" in failing(task_api)["test_routes_are_at_the_statements_paths"]
+    assert gates and min(gates.values()) > 0.9, gates
 
 
 @pytest.mark.xdist_group("ecommerce-microservices")

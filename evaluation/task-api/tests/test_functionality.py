@@ -57,19 +57,26 @@ def same_task(listed: dict, created: dict) -> bool:
 
 
 @pytest.mark.assay(category="functionality", weight=1)
-def test_health_reports_ok(client):
+def test_health_reports_ok(root):
     """GET /health answers 200 with {"status": "ok"}."""
-    response = client.get("/health")
+    response = root.get("/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
 
 
+@pytest.mark.assay(category="functionality", weight=2)
+def test_routes_are_at_the_statements_paths(prefix):
+    """The routes are where the statement puts them (/auth/register, /projects...), under no
+    prefix; the other tests call them wherever the service mounted them."""
+    assert prefix == "", f"every route is under {prefix}"
+
+
 @pytest.mark.assay(category="functionality", weight=1)
-def test_openapi_documents_the_endpoints(client):
+def test_openapi_documents_the_endpoints(root, prefix):
     """OpenAPI documents the auth, user, project, member and task routes; /docs is served."""
-    spec = client.get("/openapi.json")
+    spec = root.get("/openapi.json")
     assert spec.status_code == 200
-    paths = spec.json()["paths"]
+    paths = {path.removeprefix(prefix): item for path, item in spec.json()["paths"].items()}
     for path in ("/auth/register", "/auth/login", "/auth/refresh", "/auth/logout"):
         assert "post" in paths.get(path, {}), f"POST {path} is documented"
     assert "get" in paths.get("/users/me", {}), "GET /users/me is documented"
@@ -85,7 +92,7 @@ def test_openapi_documents_the_endpoints(client):
         matches = [path for path in paths if re.fullmatch(pattern, path)]
         assert matches, f"a path like {pattern} is documented"
         assert methods <= set(paths[matches[0]]), f"{matches[0]} documents {sorted(methods)}"
-    docs = client.get("/docs")
+    docs = root.get("/docs")
     assert docs.status_code == 200
     assert "text/html" in docs.headers["content-type"]
 
