@@ -1,5 +1,5 @@
-"""The exact problems' hidden suites are strict where the statement is, lenient where it is
-silent, and tell real work from a shell.
+"""The hidden suites are strict where the statement is, lenient where it is silent, and tell
+real work from a shell: the exact problems', and the open brief's where it can be.
 
 Each reference is changed both ways in one submission. The ways a statement leaves open
 (fields beyond those shown, claims of its own in the tokens it checks, a version table in
@@ -115,6 +115,12 @@ PERF: Edits = {
         )
     ],
 }
+OPEN_BRIEF: Edits = {
+    "app/main.py": [
+        ("        yield\n", "        models.Base.metadata.create_all(engine)\n        yield\n"),
+        ("from app import cache\n", "from app import cache, models\n"),
+    ],
+}
 
 
 def failing(report: Report) -> dict[str, str]:
@@ -203,3 +209,20 @@ def test_perf_shortcuts_keep_every_answer_right(perf: Report) -> None:
     ]
 
     assert wrong == []
+
+
+@pytest.fixture(scope="session")
+def open_brief(grader, tmp_path_factory: pytest.TempPathFactory) -> Report:
+    tmp = tmp_path_factory.mktemp("open-variant")
+    migration = "migrations/versions/0001_create_books_and_reviews.py"
+    return variant(grader, "book-reviews-open", OPEN_BRIEF, tmp, **{migration: EMPTY_MIGRATION})
+
+
+@pytest.mark.xdist_group("book-reviews-open")
+def test_an_open_brief_finds_tables_made_at_startup_beside_an_empty_migration(
+    open_brief: Report,
+) -> None:
+    failed = failing(open_brief)
+
+    assert list(failed) == ["test_the_schema_is_made_by_alembic"], failed
+    assert "outside the migrations" in failed["test_the_schema_is_made_by_alembic"]

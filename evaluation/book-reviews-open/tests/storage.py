@@ -36,6 +36,16 @@ LEADING_INDEX_COLUMNS = """
     WHERE i.indrelid = to_regclass(format('%%I.%%I', %s::text, %s::text))
 """
 
+# The transaction that wrote a table's catalog row (its xmin): who made the table, and when.
+MADE_IN = """
+    SELECT c.xmin::text::bigint FROM pg_class c
+    WHERE c.oid = to_regclass(format('%%I.%%I', %s::text, %s::text))
+"""
+VERSION_SCHEMAS = """
+    SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relname = 'alembic_version' AND c.relkind = 'r'
+"""
+
 
 @dataclass(frozen=True)
 class Table:
@@ -134,10 +144,7 @@ def leading_index_columns(storage: Storage, table: Table) -> set[str]:
 def alembic_revisions(storage: Storage) -> list[str]:
     """The revisions recorded in an ``alembic_version`` table of the service's database."""
     with psycopg.connect(storage.url, connect_timeout=5) as connection:
-        tables = connection.execute(
-            "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            " WHERE c.relname = 'alembic_version' AND c.relkind = 'r'"
-        ).fetchall()
+        tables = connection.execute(VERSION_SCHEMAS).fetchall()
         revisions = []
         for (schema,) in tables:
             query = sql.SQL("SELECT version_num FROM {}.alembic_version").format(
@@ -145,3 +152,26 @@ def alembic_revisions(storage: Storage) -> list[str]:
             )
             revisions += [str(row[0]) for row in connection.execute(query).fetchall()]
     return revisions
+
+
+def outside_migrations(storage: Storage) -> list[str]:
+    """The books and reviews tables no Alembic run made: ``create_all`` at startup beside an
+    empty revision. A migration writes its tables after ``alembic_version`` is created and no
+    later than the transaction that records its last revision."""
+    with psycopg.connect(storage.url, connect_timeout=5) as connection:
+        runs = []
+        for (schema,) in connection.execute(VERSION_SCHEMAS).fetchall():
+            created = connection.execute(MADE_IN, (schema, "alembic_version")).fetchone()
+            stamped = connection.execute(
+                sql.SQL("SELECT max(xmin::text::bigint) FROM {}.alembic_version").format(
+                    sql.Identifier(schema)
+                )
+            ).fetchone()
+            if created and stamped and stamped[0] is not None:
+                runs.append((created[0], stamped[0]))
+        outside = []
+        for table in (storage.books, storage.reviews):
+            made = connection.execute(MADE_IN, (table.schema, table.name)).fetchone()
+            if made is None or not any(first <= made[0] <= last for first, last in runs):
+                outside.append(table.shown)
+    return outside

@@ -38,5 +38,8 @@ def test_reviews_are_indexed_by_their_book(stored):
 
 @pytest.mark.assay(category="persistence", weight=1)
 def test_the_schema_is_made_by_alembic(stored):
-    """The database holding books and reviews records an Alembic revision."""
+    """The database holding books and reviews records an Alembic revision, and the migrations
+    made both tables (not create_all at startup beside an empty revision)."""
     assert storage.alembic_revisions(stored), "no alembic_version table holds a revision"
+    outside = storage.outside_migrations(stored)
+    assert not outside, f"{outside} were created outside the migrations, after the last revision"
