@@ -3,10 +3,10 @@ real work from a shell: the exact problems', and the open brief's where it can b
 
 Each reference is changed both ways in one submission. The ways a statement leaves open
 (fields beyond those shown, claims of its own in the tokens it checks, a version table in
-`public`) cost nothing, and a prefix on every route costs the one test of the paths. A
-shortcut that only looks like the work (tables made at startup beside an empty migration,
-no circuit breaker, a connection per request with one left idle, cache keys that never
-expire, no index) fails the test that looks for it and no other.
+`public`) cost nothing; a prefix on every route, or 200 for a creation, costs the one test
+that checks it. A shortcut that only looks like the work (tables made at startup beside an
+empty migration, no circuit breaker, a connection per request with one left idle, cache keys
+that never expire, no index) fails the test that looks for it and no other.
 """
 
 from pathlib import Path
@@ -47,6 +47,9 @@ TASK_API: Edits = {
             "    assignee_id: int | None\n",
             "    assignee_id: int | None\n    tags: list[str] = []\n",
         ),
+    ],
+    "app/api/tasks.py": [
+        ('@router.post("", status_code=status.HTTP_201_CREATED)', '@router.post("")')
     ],
     "app/security.py": [
         ('claims = {"sub"', 'claims = {"iss": "tasks", "jti": secrets.token_hex(8), "sub"'),
@@ -163,13 +166,14 @@ def test_task_api_takes_extra_fields_and_claims_but_not_tables_made_at_startup(
 
     assert set(failed) == {
         "test_routes_are_at_the_statements_paths",
+        "test_create_task_returns_201_with_defaults",
         "test_schema_is_made_by_alembic",
     }, failed
     assert "outside the migrations" in failed["test_schema_is_made_by_alembic"]
 
 
 @pytest.mark.xdist_group("task-api")
-def test_a_prefix_on_every_route_costs_one_test_and_keeps_the_gates_open(
+def test_a_prefix_and_a_200_for_creations_cost_a_test_each_and_keep_the_gates_open(
     task_api: Report,
 ) -> None:
     gates = {c.id: c.gate.value for c in task_api.criteria if c.gate is not None}

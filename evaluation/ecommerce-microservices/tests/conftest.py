@@ -110,7 +110,7 @@ class Shop:
     def account(self) -> Account:
         payload = self.register_payload()
         registered = self.client.post("/auth/register", json=payload)
-        assert registered.status_code == 201, registered.text
+        assert registered.is_success, registered.text
         login = self.client.post(
             "/auth/login", json={"email": payload["email"], "password": payload["password"]}
         )
@@ -136,7 +136,7 @@ class Shop:
         response = self.client.post(
             "/products", json=self.product_payload(**overrides), headers=owner.headers
         )
-        assert response.status_code == 201, response.text
+        assert response.is_success, response.text
         return response.json()
 
     def stock(self, product_id: int) -> int:
