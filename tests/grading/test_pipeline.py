@@ -148,7 +148,8 @@ def test_service_answering_500_everywhere_is_graded_low(
         "async def fail(request: Request, call_next: object) -> JSONResponse:\n"
         '    return JSONResponse({"detail": "boom"}, status_code=500)\n'
     )
-    report = grader(_starter_with(book_reviews, tmp_path, main_py), _impatient(book_reviews))
+    folder = _starter_with(book_reviews, tmp_path, main_py)
+    report = grader(folder, _impatient(book_reviews), measure_load=False)
     boot = next(stage for stage in report.stages if stage.name == "boot")
     assert report.outcome is Outcome.graded
     assert "500" in boot.summary
@@ -165,7 +166,7 @@ def off_scaffold_report(
     (folder / "app" / "main.py").rename(folder / "app" / "server.py")
     with (folder / "requirements.txt").open("a", encoding="utf-8") as requirements:
         requirements.write("left-pad-for-python==1.0\n")
-    return grader(folder)
+    return grader(folder, measure_load=False)
 
 
 def test_app_outside_the_scaffold_entrypoint_is_detected_and_started(
