@@ -142,7 +142,6 @@ class FakeSandbox:
     specs: list[PodSpec] = field(default_factory=list)
     pods: list[FakePod] = field(default_factory=list)
     load_windows: int = 0
-    quiet_windows: int = 0
     wheelhouse: frozenset[str] = frozenset()
     prepared: list[dict[str, str]] = field(default_factory=list)
 
@@ -161,11 +160,6 @@ class FakeSandbox:
     @contextmanager
     def load_window(self) -> Iterator[None]:
         self.load_windows += 1
-        yield
-
-    @contextmanager
-    def quiet_window(self) -> Iterator[None]:
-        self.quiet_windows += 1
         yield
 
     def prepare(self, requirements: dict[str, str]) -> Prepared:

@@ -526,9 +526,6 @@ class DockerSandbox:
     def load_window(self) -> contextlib.AbstractContextManager[None]:
         return host_lock("load", folder=self.lock_dir)
 
-    def quiet_window(self) -> contextlib.AbstractContextManager[None]:
-        return host_lock("load", shared=True, folder=self.lock_dir)
-
     def prepare(self, requirements: dict[str, str]) -> wheelhouse.Prepared:
         """An image with what the submission needs beyond the runtime, from the wheelhouse."""
         available = wheelhouse.wheels(self.wheelhouse_dir)

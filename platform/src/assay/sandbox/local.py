@@ -292,9 +292,6 @@ class LocalSandbox:
     def load_window(self) -> contextlib.AbstractContextManager[None]:
         return host_lock("load", folder=self.lock_dir)
 
-    def quiet_window(self) -> contextlib.AbstractContextManager[None]:
-        return host_lock("load", shared=True, folder=self.lock_dir)
-
     def prepare(self, requirements: dict[str, str]) -> Prepared:
         """Nothing is installed: local processes use the environment Assay runs in."""
         return Prepared(missing=sorted(requirements))

@@ -1,5 +1,4 @@
-"""Host-wide locks: one process at a time builds images or measures load on this machine, and
-load is never measured while another grading's timed tests run."""
+"""Host-wide locks: one process at a time builds images or measures load on this machine."""
 
 import fcntl
 import tempfile
@@ -12,25 +11,19 @@ LOCK_DIR = Path(tempfile.gettempdir())
 
 @contextmanager
 def host_lock(
-    name: str,
-    *,
-    shared: bool = False,
-    folder: Path = LOCK_DIR,
-    waiting: Callable[[], None] = lambda: None,
+    name: str, *, folder: Path = LOCK_DIR, waiting: Callable[[], None] = lambda: None
 ) -> Iterator[None]:
-    """Hold ``name`` for the whole host, alone or (``shared``) beside other sharers; ``waiting``
-    is told when the lock is held in a way that makes this wait.
+    """Hold ``name`` for the whole host; ``waiting`` is told when another process has it.
 
     Processes in containers share the lock only if they share ``folder`` (ASSAY_LOCK_DIR).
     """
     folder.mkdir(parents=True, exist_ok=True)
-    mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
     with (folder / f"assay-{name}.lock").open("a") as handle:
         try:
-            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             waiting()
-            fcntl.flock(handle, mode)
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:

@@ -182,10 +182,6 @@ class Sandbox(Protocol):
     def load_window(self) -> AbstractContextManager[None]:
         """Hold the host while load is measured, so that two measurements never overlap."""
 
-    def quiet_window(self) -> AbstractContextManager[None]:
-        """Keep load measurements off the host while timed tests run: such runs share it, and
-        a measurement waits for them all, so no test with a deadline runs beside a load test."""
-
     def prepare(self, requirements: dict[str, str]) -> Prepared:
         """What a submission needs beyond the image (name -> requirement): an image holding
         what can be installed offline, and what cannot."""

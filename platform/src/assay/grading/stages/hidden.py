@@ -201,10 +201,9 @@ def execute(run: Run, *, name: str, degraded: bool) -> None:
     with run.stage(name) as stage:
         results = run.scratch(f"{name.replace(' ', '-')}.jsonl")
         marker = DEGRADED_ONLY if degraded else HEALTHY_ONLY
-        with run.sandbox.quiet_window():
-            outcome = _pytest(
-                run, results, "-m", marker, timeout=spec.faults if degraded else spec.hidden
-            )
+        outcome = _pytest(
+            run, results, "-m", marker, timeout=spec.faults if degraded else spec.hidden
+        )
         stage.log = outcome.output
         expected = [test.id for test in run.report.hidden_tests if test.degraded == degraded]
         checked = check_events(_read(run, results, outcome), expected=expected)
