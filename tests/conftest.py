@@ -19,17 +19,6 @@ from assay.sandbox.images import input_digest
 from assay.sandbox.pod import Sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
-# The resource attacks starve the host on purpose, and the e-commerce gradings (nine containers,
-# one-second timeouts between them) are the ones starvation fails: one worker runs them in turn.
-STARVING = "host-starving"
-GROUPS = {"ecommerce-microservices": STARVING}
-
-
-def group_of(slug: str) -> str:
-    """The xdist group of the gradings of a problem's reference and its variants."""
-    return GROUPS.get(slug, slug)
-
-
 Grader = Callable[..., Report]
 
 

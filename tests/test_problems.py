@@ -11,18 +11,13 @@ import pytest
 
 from assay.catalog.loader import list_slugs
 from assay.grading.calibration import Calibration
-from tests.conftest import group_of
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.docker
 @pytest.mark.parametrize(
-    "slug",
-    [
-        pytest.param(slug, marks=pytest.mark.xdist_group(group_of(slug)))
-        for slug in list_slugs(ROOT)
-    ],
+    "slug", [pytest.param(slug, marks=pytest.mark.xdist_group(slug)) for slug in list_slugs(ROOT)]
 )
 def test_reference_and_starter_fall_in_their_bands(
     slug: str, calibration: Callable[[str], Calibration]

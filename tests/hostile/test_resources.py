@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 
 from assay.catalog.loader import Problem
-from tests.conftest import STARVING
 from tests.hostile import submissions
 from tests.hostile.checks import Batch, Graded, assert_contained, not_above
 
-pytestmark = [pytest.mark.docker, pytest.mark.xdist_group(STARVING)]
+pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("hostile-resources")]
 # What a grader failure could hand a submission that breaks things: hidden and own-test points.
 FORGEABLE = ["functionality", "architecture", "testing"]
 OOM = "killed by the out-of-memory killer at the memory limit"

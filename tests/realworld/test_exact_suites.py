@@ -15,7 +15,7 @@ import pytest
 
 from assay.catalog.loader import load_problem
 from assay.grading.report import Report
-from tests.conftest import ROOT, group_of
+from tests.conftest import ROOT
 from tests.realworld.variants import Edits, edited
 
 pytestmark = pytest.mark.docker
@@ -182,7 +182,7 @@ def test_a_prefix_and_a_200_for_creations_cost_a_test_each_and_keep_the_gates_op
     assert gates and min(gates.values()) > 0.9, gates
 
 
-@pytest.mark.xdist_group(group_of("ecommerce-microservices"))
+@pytest.mark.xdist_group("ecommerce-microservices")
 def test_ecommerce_takes_extra_fields_claims_and_version_tables_but_not_a_missing_breaker(
     ecommerce: Report,
 ) -> None:
