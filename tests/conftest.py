@@ -19,6 +19,16 @@ from assay.sandbox.images import input_digest
 from assay.sandbox.pod import Sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
+RECHECKED: list[str] = []  # calibrations whose first recheck failed and second passed
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if RECHECKED:
+        terminalreporter.write_sep("-", "calibration rechecks that failed once, then passed")
+        for line in RECHECKED:
+            terminalreporter.write_line(line)
+
+
 Grader = Callable[..., Report]
 
 
@@ -84,7 +94,15 @@ def calibration(grader: Grader, reference: Callable[[str], Report]) -> Callable[
     def of(slug: str) -> Calibration:
         problem = load_problem(ROOT, slug)
         if current(problem, inputs) is not None:
-            return recheck(slug, reference(slug))
+            first = recheck(slug, reference(slug))
+            if first.ok:
+                return first
+            # One run cannot tell a test the host upset once from a broken reference: a second
+            # decides, and a failure that does not come back is reported, not hidden.
+            second = recheck(slug, grader(problem.reference, problem))
+            if second.ok:
+                RECHECKED.append(f"{slug}: {'; '.join(first.failures)}")
+            return second
         return calibrate(
             problem,
             lambda problem, folder, measure_load=True: grader(

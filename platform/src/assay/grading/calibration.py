@@ -78,6 +78,18 @@ def flaky_tests(references: list[Report]) -> list[str]:
     return sorted(failed)
 
 
+def _why(references: list[Report], failed: list[str]) -> str:
+    """Each failed test with its first failure message, for whoever reads the calibration."""
+    messages: dict[str, str] = {}
+    for report in references:
+        for test in report.hidden_tests:
+            if test.id in failed and not test.passed:
+                messages.setdefault(
+                    test.id, test.message.splitlines()[0][:300] if test.message else test.outcome
+                )
+    return "; ".join(f"{test_id} ({messages[test_id]})" for test_id in failed)
+
+
 def _steady_parts(report: Report) -> dict[str, tuple[tuple[str, float], ...]]:
     """Each scored criterion's signal fractions and gate, load measurements aside.
 
@@ -119,7 +131,7 @@ def reference_failures(references: list[Report]) -> list[str]:
         )
     flaky = flaky_tests(references)
     if flaky:
-        failures.append(f"hidden tests failed against the reference: {', '.join(flaky)}")
+        failures.append(f"hidden tests failed against the reference: {_why(references, flaky)}")
     drift = drifting_criteria(references)
     if drift:
         failures.append(f"points changed between identical runs: {', '.join(drift)}")
