@@ -235,6 +235,19 @@ def record_result(session: Session, submission_id: str, report: Report) -> None:
     session.commit()
 
 
+def submitted(
+    client: TestClient, session: Session, problem: str, *, result: Report | None = None
+) -> str:
+    """An invited candidate's upload of the small app; with ``result``, graded as that."""
+    candidate = make_user(session)
+    invite(session, candidate, problem)
+    response = upload(client, headers(client, candidate), tar_gz(SMALL_APP), problem=problem)
+    submission = str(response.json()["id"])
+    if result is not None:
+        record_result(session, submission, result)
+    return submission
+
+
 def sign_in_page(client: TestClient, user: User) -> None:
     """Sign in through the dashboard's form, as a browser does: the client keeps the cookies."""
     form = client.get("/sign-in")

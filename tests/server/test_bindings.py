@@ -9,7 +9,15 @@ import pytest
 from assay.grading.report import Binding, Outcome, Report
 from assay.server.accounts.models import Role
 from assay.server.gradings import runner
-from tests.server.builders import SMALL_APP, headers, invite, make_user, record_result, tar_gz
+from tests.server.builders import (
+    SMALL_APP,
+    headers,
+    invite,
+    make_user,
+    record_result,
+    submitted,
+    tar_gz,
+)
 from tests.server.builders import upload as upload_archive
 
 API = "/api/v1/submissions"
@@ -46,15 +54,7 @@ def _report(binding: Binding | None) -> Report:
 
 
 def _submitted(client, session, problem: str = OPEN, *, binding: Binding | None = BOUND) -> str:
-    candidate = make_user(session)
-    invite(session, candidate, problem)
-    response = upload_archive(
-        client, headers(client, candidate), tar_gz(SMALL_APP), problem=problem
-    )
-    submission = response.json()["id"]
-    if binding is not None:
-        record_result(session, submission, _report(binding))
-    return submission
+    return submitted(client, session, problem, result=_report(binding) if binding else None)
 
 
 @pytest.fixture

@@ -10,7 +10,15 @@ from assay.grading.report import Outcome, Report
 from assay.server.accounts.models import Role
 from assay.server.gradings import runner
 from assay.server.submissions.models import Status, Submission
-from tests.server.builders import SMALL_APP, headers, invite, make_user, record_result, tar_gz
+from tests.server.builders import (
+    SMALL_APP,
+    headers,
+    invite,
+    make_user,
+    record_result,
+    submitted,
+    tar_gz,
+)
 from tests.server.builders import upload as upload_archive
 
 API = "/api/v1/submissions"
@@ -34,14 +42,7 @@ def _report() -> Report:
 
 
 def _submitted(client, session, problem: str = PROBLEM) -> str:
-    candidate = make_user(session)
-    invite(session, candidate, problem)
-    response = upload_archive(
-        client, headers(client, candidate), tar_gz(SMALL_APP), problem=problem
-    )
-    submission = response.json()["id"]
-    record_result(session, submission, _report())
-    return submission
+    return submitted(client, session, problem, result=_report())
 
 
 @pytest.fixture
