@@ -49,7 +49,9 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function" commits before the response is sent: a client that gets its 201
+# can read what it wrote at once, and a failed commit becomes a 500, not a lie.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_plain_session(request: Request) -> Iterator[Session]:
@@ -59,4 +61,4 @@ def get_plain_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-PlainSessionDep = Annotated[Session, Depends(get_plain_session)]
+PlainSessionDep = Annotated[Session, Depends(get_plain_session, scope="function")]
