@@ -8,6 +8,7 @@ import pytest
 
 from assay.errors import PlatformError
 from assay.grading import baseline
+from assay.grading.configure import Login
 from assay.grading.report import LoadFigures, LoadTest
 from assay.sandbox.pod import AppState
 from tests.builders import TESTS, tiny_problem
@@ -164,6 +165,26 @@ def test_the_reference_is_started_from_the_problems_reference_folder(tmp_path):
     [(name, script, _env)] = sandbox.pods[0].started
     assert name == "app"
     assert "uvicorn app.main:app" in script
+
+
+def test_the_reference_is_started_with_the_settings_it_names_as_a_submission_is(tmp_path):
+    sandbox = FakeSandbox(grading(TESTS))
+    problem = tiny_problem(tmp_path)
+    (problem.reference / "alembic.ini").write_text(
+        "[alembic]\nsqlalchemy.url = postgresql://books:pw@database:5432/bookreviews\n",
+        encoding="utf-8",
+    )
+
+    baseline.attach(
+        load_test(),
+        problem=problem,
+        sandbox=sandbox,
+        cache_dir=tmp_path / "cache",
+        is_reference=False,
+        progress=lambda stage: None,
+    )
+
+    assert Login("books", "pw", "bookreviews") in sandbox.specs[0].logins
 
 
 def test_a_stale_cache_is_measured_again(tmp_path):

@@ -17,8 +17,10 @@ from pydantic import ValidationError
 from assay import tree
 from assay.catalog.loader import Problem
 from assay.errors import PlatformError
+from assay.grading import configure
 from assay.grading.context import Progress, Run, open_pod
-from assay.grading.report import Detection, LoadFigures, LoadTest, Report, Stage
+from assay.grading.detect import detect
+from assay.grading.report import LoadFigures, LoadTest, Report, Stage
 from assay.grading.stages.boot import boot
 from assay.grading.stages.load import measure
 from assay.sandbox.pod import Sandbox
@@ -69,18 +71,27 @@ def write(path: Path, figures: LoadFigures) -> None:
 def _measure_reference(problem: Problem, sandbox: Sandbox, progress: Progress) -> LoadFigures:
     run_id = uuid.uuid4().hex[:12]
     report = Report(run_id=run_id, submission=str(problem.reference), started_at=datetime.now(UTC))
-    report.detection = Detection(
-        entrypoint=problem.spec.app.entrypoint,
-        entrypoint_source="scaffold",
-        migrations=(problem.reference / "alembic.ini").is_file(),
+    walked = tree.walk(problem.reference, tree.PROBLEM_LIMITS)
+    # Started as a submission is: an open brief's reference names its own settings.
+    report.detection = detect(
+        walked, entrypoint=None if problem.spec.processes else problem.spec.app.entrypoint
     )
+    discovered = configure.discover(walked)
 
     def tagged(stage: Stage) -> None:
         progress(stage.model_copy(update={"name": f"reference {stage.name}"}))
 
-    source = tree.pack(tree.walk(problem.reference, tree.PROBLEM_LIMITS))
-    with open_pod(sandbox, problem, source, run_id) as pod:
-        run = Run(problem=problem, pod=pod, sandbox=sandbox, report=report, seed=0, progress=tagged)
+    source = tree.pack(walked)
+    with open_pod(sandbox, problem, source, run_id, discovered=discovered) as pod:
+        run = Run(
+            problem=problem,
+            pod=pod,
+            sandbox=sandbox,
+            report=report,
+            seed=0,
+            progress=tagged,
+            discovered=discovered,
+        )
         boot(run)
         if not run.healthy:
             raise PlatformError("the reference solution did not start, so load cannot be compared")
