@@ -278,6 +278,33 @@ def test_an_override_the_pod_cannot_be_given_is_refused_with_the_reason(override
         configure.check_overrides(overrides)
 
 
+def test_typed_overrides_are_split_at_their_first_equals_sign():
+    lines = ["APP_DB_DSN=postgresql://{db_user}@{db_host}/x?a=b", "EMPTY="]
+
+    assert configure.parse_overrides(lines) == {
+        "APP_DB_DSN": "postgresql://{db_user}@{db_host}/x?a=b",
+        "EMPTY": "",
+    }
+
+
+def test_typed_overrides_skip_blank_lines_and_comments():
+    assert configure.parse_overrides(["", "# the DSN", "  ", "A=1"]) == {"A": "1"}
+
+
+@pytest.mark.parametrize(
+    ("lines", "reason"),
+    [
+        (["A=1", "DATABASE_URL"], "line 2 is not NAME=value: 'DATABASE_URL'"),
+        (["A=1", "A=2"], r"A is given twice \(line 2\)"),
+        (["ASSAY_SEED=1"], "cannot be pinned"),
+    ],
+    ids=["no equals sign", "twice", "checked"],
+)
+def test_typed_overrides_that_cannot_be_given_are_refused_with_the_line(lines, reason):
+    with pytest.raises(InvalidInput, match=reason):
+        configure.parse_overrides(lines)
+
+
 def test_pinned_templates_are_filled_with_the_pods_values():
     env, _ = configure.pinned({"APP_DB_DSN": DSN, "CACHE": "{redis_host}"}, VALUES, Discovered())
 

@@ -11,7 +11,6 @@ from rich.table import Table
 from assay.catalog.loader import Problem, list_slugs, load_problem
 from assay.cli.output import EXIT_BELOW_MIN, EXIT_PLATFORM, console, err, reported, say
 from assay.config import SandboxKind, Settings, get_settings
-from assay.errors import InvalidInput
 from assay.grading import configure, github
 from assay.grading.junit import to_junit
 from assay.grading.pipeline import grade as grade_submission
@@ -75,17 +74,6 @@ def for_github(report: Report) -> None:
             handle.write(github.summary(report))
 
 
-def env_overrides(pairs: list[str]) -> dict[str, str]:
-    """``--env NAME=VALUE`` options as overrides, checked before any pod is opened."""
-    overrides: dict[str, str] = {}
-    for pair in pairs:
-        name, equals, value = pair.partition("=")
-        if not equals:
-            raise InvalidInput(f"--env takes NAME=VALUE, not {pair!r}")
-        overrides[name] = value
-    return configure.check_overrides(overrides)
-
-
 def grade(
     path: Annotated[Path, typer.Argument(help="The submission folder.")],
     problem: Annotated[str, typer.Option("--problem", "-p", help="Problem slug.")],
@@ -115,7 +103,7 @@ def grade(
     settings = get_settings()
     with reported():
         spec = load_problem(settings.root, problem)
-        overrides = env_overrides(env or [])
+        overrides = configure.parse_overrides(env or [], counted_as="--env option")
         backend = open_sandbox(settings, sandbox or settings.sandbox, say)
         report = grade_one(settings, spec, backend, path.resolve(), seed=seed, overrides=overrides)
     write_outputs(report, json_file=json_file, junit_file=junit_file, min_score=min_score)

@@ -14,7 +14,7 @@ over everything. Every inference and every pinned value is written in the report
 import ast
 import configparser
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -333,6 +333,24 @@ def _override_problem(name: str, value: str) -> str | None:
     if "\0" in value:
         return f"the value of {name} holds a NUL character, which no environment can carry"
     return None
+
+
+def parse_overrides(lines: Sequence[str], *, counted_as: str = "line") -> dict[str, str]:
+    """NAME=value assignments as a reviewer types them (form lines, ``--env`` options), checked:
+    blank lines and ``#`` comments are skipped, a value is kept as typed, a name given twice is
+    refused rather than one of them silently winning."""
+    overrides: dict[str, str] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        name, equals, value = line.partition("=")
+        name = name.strip()
+        if not equals:
+            raise InvalidInput(f"{counted_as} {number} is not NAME=value: {line.strip()[:80]!r}")
+        if name in overrides:
+            raise InvalidInput(f"{name} is given twice ({counted_as} {number})")
+        overrides[name] = value
+    return check_overrides(overrides)
 
 
 def check_overrides(overrides: Mapping[str, str]) -> dict[str, str]:

@@ -36,7 +36,7 @@ from starlette.exceptions import HTTPException
 
 from assay.catalog.loader import Problem
 from assay.errors import AssayError, Forbidden, InvalidInput, NotFound, TooLarge
-from assay.grading import scoring
+from assay.grading import configure, scoring
 from assay.grading.report import Report
 from assay.server.accounts import security
 from assay.server.accounts import service as accounts
@@ -657,25 +657,11 @@ def pin_configuration(
     _check_csrf(request, csrf, settings)
     _staff(user)
     submission = submissions.visible(session, user, submission_id)
-    submissions.pin_overrides(session, submission, None if unpin else _overrides_of(env))
+    submissions.pin_overrides(
+        session, submission, None if unpin else configure.parse_overrides(env.splitlines())
+    )
     background.add_task(dispatch, submission.id, settings)
     return views.see(f"/submissions/{submission.id}#configuration")
-
-
-def _overrides_of(text: str) -> dict[str, str]:
-    """NAME=value lines; blank lines and ``#`` comments are skipped, a value is kept as typed."""
-    overrides: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        name, equals, value = line.partition("=")
-        name = name.strip()
-        if not equals:
-            raise InvalidInput(f"line {number} is not NAME=value: {line.strip()[:80]!r}")
-        if name in overrides:
-            raise InvalidInput(f"{name} is given twice (line {number})")
-        overrides[name] = value
-    return overrides
 
 
 # -- errors as pages --------------------------------------------------------------------------
