@@ -11,7 +11,8 @@ A :class:`FakePod` hands every command to a handler the test supplies, which ret
 
 :func:`routes` dispatches on the program a command runs, and the responders below play the
 grader's toolkit scripts (``probe.py``, ``hidden.py``, ``static_report.py``, ``selftest.py``,
-Locust) as a healthy grading would; a test swaps one of them to make that tool misbehave.
+``mutation.py``, Locust) as a healthy grading would; a test swaps one of them to make that
+tool misbehave.
 """
 
 import json
@@ -301,6 +302,28 @@ def own_tests(passed: int = 3, failed: int = 0, *, coverage: float = 0.9) -> Han
     return run
 
 
+def mutants(*outcomes: str, skipped: str = "", candidates: int = 40) -> Handler:
+    """``mutation.py``: one mutant of ``app/main.py`` per outcome ("passed" is a survivor)."""
+
+    def run(command: Command) -> ExecResult:
+        scratch = PurePosixPath(command.argv[4])
+        drawn = [
+            {
+                "file": "app/main.py",
+                "line": line,
+                "original": "return a + b",
+                "mutated": "return a - b",
+                "outcome": outcome,
+            }
+            for line, outcome in enumerate(outcomes, start=1)
+        ]
+        summary = {"candidates": candidates, "mutants": drawn, "skipped": skipped}
+        command.leave(scratch / "mutation.json", json.dumps(summary | {"baseline_seconds": 1.0}))
+        return ok(f"{len(drawn)} mutants")
+
+    return run
+
+
 LOCUST_HEADER = (
     "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,"
     "Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,"
@@ -339,6 +362,7 @@ def grading(tests: Sequence[dict[str, Any]], **overrides: Handler) -> Handler:
         "hidden": hidden_suite(tests),
         "static_report": static_report(),
         "selftest": own_tests(),
+        "mutation": mutants("failed: tests/test_own.py::test_0", "passed"),
         "locust": locust(),
     }
     return routes(**(handlers | overrides))

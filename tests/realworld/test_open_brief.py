@@ -72,6 +72,20 @@ def test_how_each_api_was_bound_is_in_the_report(graded: dict[str, Report]) -> N
     assert all(report.binding and report.binding.notes for report in graded.values())
 
 
+def _mutation_score(report: Report) -> float | None:
+    mutation = report.selftests.mutation if report.selftests else None
+    return mutation.killed / len(mutation.mutants) if mutation and mutation.mutants else None
+
+
+def test_tests_that_assert_nothing_kill_fewer_mutants_than_tests_that_check(
+    graded: dict[str, Report],
+) -> None:
+    checked, unchecked = graded["layered-envelope"], graded["untested-asserts"]
+
+    assert (_mutation_score(unchecked) or 0.0) <= 0.25
+    assert (_mutation_score(checked) or 0.0) >= 0.5
+
+
 def test_assay_ranks_the_solutions_as_a_careful_reviewer_does(graded: dict[str, Report]) -> None:
     reviewer = [solution.rank for solution in CORPUS]
     scores = [graded[solution.name].total or 0.0 for solution in CORPUS]

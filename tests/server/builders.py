@@ -19,6 +19,8 @@ from assay.grading.report import (
     LintFinding,
     LoadFigures,
     LoadTest,
+    Mutant,
+    Mutation,
     Report,
     Reproducibility,
     SelfTests,
@@ -167,6 +169,25 @@ def rich_report(problem: Problem, *, failing: int = 2, seed: int = 0) -> Report:
             line_coverage=0.75,
             branch_coverage=0.6,
             failures=["tests/test_books.py::test_delete"],
+            mutation=Mutation(
+                candidates=57,
+                mutants=[
+                    Mutant(
+                        file="app/main.py",
+                        line=3,
+                        original="if page < 1:",
+                        mutated="if page <= 1:",
+                        outcome="failed: tests/test_books.py::test_pages",
+                    ),
+                    Mutant(
+                        file="app/main.py",
+                        line=2,
+                        original='@app.get("/books")',
+                        mutated="",
+                        outcome="passed",
+                    ),
+                ],
+            ),
         ),
         static=StaticAnalysis(
             files=4,

@@ -291,6 +291,20 @@ def test_the_submission_page_shows_each_criterion_with_its_evidence(
     assert "assay-runtime:903631094b65" in page and "abababababababab" in page  # versions
 
 
+def test_the_submission_page_lists_each_mutant_its_change_and_what_became_of_it(
+    session, settings, as_reviewer, candidate
+):
+    submission = graded(session, settings, candidate)
+
+    page = as_reviewer.get(f"/submissions/{submission.id}").text
+
+    assert "1 of 2 sampled mutants killed (57 possible on the lines the tests ran)" in page
+    assert f'/submissions/{submission.id}/source?path=app/main.py#L2">app/main.py:2' in page
+    assert "<code>if page &lt;= 1:</code>" in page
+    assert "killed by <code>tests/test_books.py::test_pages</code>" in page
+    assert "line removed" in page and "survived" in page
+
+
 def test_the_submitted_source_is_shown_with_line_anchors_and_the_finding_on_its_line(
     session, settings, as_reviewer, candidate
 ):

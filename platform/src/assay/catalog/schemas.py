@@ -13,6 +13,7 @@ MEASURED_SIGNALS = frozenset(
         "selftest.test_count",
         "selftest.line_coverage",
         "selftest.branch_coverage",
+        "selftest.mutation_score",
         "static.lint_per_kloc",
         "static.security_findings",
         "static.format_clean",
@@ -71,6 +72,14 @@ class LoadSpec(Strict):
         return self.users / self.spawn_rate
 
 
+class MutationSpec(Strict):
+    """How many mutants of the candidate's code their tests face, within how long; measured
+    only when the rubric reads ``selftest.mutation_score``."""
+
+    mutants: int = Field(default=8, ge=1)
+    seconds: int = Field(default=60, ge=10)
+
+
 class ProcessSpec(Strict):
     """One of several processes a submission runs, each in its own container of the pod."""
 
@@ -110,6 +119,7 @@ class ProblemSpec(Strict):
     deadlines: Deadlines = Deadlines()
     load: LoadSpec = LoadSpec()
     faults: FaultSpec = FaultSpec()
+    mutation: MutationSpec = MutationSpec()
     processes: list[ProcessSpec] = []
 
     @model_validator(mode="after")

@@ -26,6 +26,7 @@ from assay.grading.stages import hidden
 from assay.grading.stages.boot import boot
 from assay.grading.stages.faults import inject
 from assay.grading.stages.load import load_test
+from assay.grading.stages.mutation import mutation
 from assay.grading.stages.selftest import selftest
 from assay.grading.stages.static import analyse
 from assay.sandbox.pod import Sandbox
@@ -76,6 +77,7 @@ def run_stages(run: Run) -> None:
         run.skip("hidden tests", NOT_HEALTHY)
     analyse(run)
     selftest(run)
+    mutation(run)
     _load_or_skip(run)
     if run.problem.spec.faults.planned and run.healthy:
         inject(run)

@@ -53,6 +53,34 @@ class HiddenTest(BaseModel):
         return self.outcome == "passed"
 
 
+class Mutant(BaseModel):
+    """One small change to the candidate's code, and whether their tests noticed it."""
+
+    file: str
+    line: int
+    original: str
+    mutated: str
+    outcome: str  # "passed" (it survived), "failed: <the test that noticed>" or "timed out"
+
+    @property
+    def killed(self) -> bool:
+        return self.outcome != "passed"
+
+
+class Mutation(BaseModel):
+    """A sample of mutants on the lines the candidate's tests ran (self-reported, as the tests
+    are)."""
+
+    candidates: int = 0  # mutants possible on those lines, before sampling
+    mutants: list[Mutant] = []
+    baseline_seconds: float | None = None
+    skipped: str = ""
+
+    @property
+    def killed(self) -> int:
+        return sum(mutant.killed for mutant in self.mutants)
+
+
 class SelfTests(BaseModel):
     """The candidate's own tests: self-reported, run under the grader's configuration."""
 
@@ -67,6 +95,7 @@ class SelfTests(BaseModel):
     line_coverage: float | None = None
     branch_coverage: float | None = None
     failures: list[str] = []
+    mutation: Mutation | None = None
 
 
 class LintFinding(BaseModel):

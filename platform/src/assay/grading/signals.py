@@ -3,7 +3,14 @@
 import re
 from collections import defaultdict
 
-from assay.grading.report import HiddenTest, LoadTest, Report, SelfTests, StaticAnalysis
+from assay.grading.report import (
+    HiddenTest,
+    LoadTest,
+    Mutation,
+    Report,
+    SelfTests,
+    StaticAnalysis,
+)
 from assay.grading.scoring import Signal
 
 TOP_RULES = 5
@@ -65,7 +72,24 @@ def selftest_signals(selftests: SelfTests | None) -> dict[str, Signal]:
             selftests.branch_coverage,
             f"{selftests.covered_branches} of {selftests.branches} branches covered",
         )
+    mutation = selftests.mutation
+    if mutation is not None and mutation.mutants:
+        signals["selftest.mutation_score"] = Signal(
+            _ratio(mutation.killed, len(mutation.mutants)), _mutation_note(mutation)
+        )
     return signals
+
+
+def _mutation_note(mutation: Mutation) -> str:
+    note = (
+        f"{mutation.killed} of {len(mutation.mutants)} sampled mutants killed "
+        f"({mutation.candidates} possible on covered lines)"
+    )
+    survived = [f"{m.file}:{m.line}" for m in mutation.mutants if not m.killed]
+    if survived:
+        shown = ", ".join(survived[:NAMED_FAILURES])
+        note += f"; survived: {shown}" + (" ..." if len(survived) > NAMED_FAILURES else "")
+    return note
 
 
 def static_signals(static: StaticAnalysis | None) -> dict[str, Signal]:
