@@ -36,11 +36,18 @@ def moment(value: object) -> datetime:
 
 
 @pytest.mark.assay(category="functionality", weight=1)
-def test_health_reports_ok(client):
+def test_health_reports_ok(root):
     """GET /health on the gateway answers 200 with {"status": "ok"}."""
-    response = client.get("/health")
+    response = root.get("/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.assay(category="functionality", weight=1)
+def test_routes_are_at_the_statements_paths(prefix):
+    """The public routes are where the statement puts them (/auth/register, /products...),
+    under no prefix; the other tests call them wherever the gateway mounted them."""
+    assert prefix == "", f"every route is under {prefix}"
 
 
 @pytest.mark.assay(category="functionality", weight=2)
