@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from assay import tree
+from assay import syntax, tree
 from assay.catalog.schemas import MEASURED_SIGNALS, ProblemSpec, RubricSpec
 from assay.errors import InvalidProblem, InvalidSubmission, ProblemNotFound
 
@@ -55,7 +55,7 @@ def tree_digest(root: Path) -> str:
 def _categories_in(source: str) -> set[str]:
     """The ``category=`` of every ``pytest.mark.assay(...)`` in a hidden test module."""
     found = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(syntax.parse(source)):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from assay import syntax
 from assay.errors import InvalidInput
 from assay.sandbox.infra import Login
 from assay.tree import Tree
@@ -231,11 +232,9 @@ def discover(tree: Tree) -> Discovered:
         elif name == "alembic.ini":
             _alembic(discovered, text, relative)
         elif entry.relative.suffix == ".py":
-            try:
-                module = ast.parse(text)
-            except (SyntaxError, RecursionError, MemoryError, ValueError):
-                continue
-            _python(discovered, module, relative)
+            module = syntax.parse_submitted(text)
+            if module is not None:
+                _python(discovered, module, relative)
     return discovered
 
 

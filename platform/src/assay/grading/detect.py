@@ -5,7 +5,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from assay import requirements
+from assay import requirements, syntax
 from assay.grading import launch
 from assay.grading.report import Detection
 from assay.tree import Tree
@@ -223,7 +223,4 @@ def _resolve(files: dict[PurePosixPath, Path], command: launch.Declared) -> Star
 
 
 def _parsed(path: Path) -> ast.Module | None:
-    try:
-        return ast.parse(path.read_text(encoding="utf-8", errors="replace"))
-    except (SyntaxError, RecursionError, MemoryError, ValueError):
-        return None
+    return syntax.parse_submitted(path.read_text(encoding="utf-8", errors="replace"))

@@ -14,6 +14,7 @@ import shlex
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from assay import syntax
 from assay.tree import Tree
 
 SERVERS = ("uvicorn", "gunicorn", "hypercorn", "granian")
@@ -144,9 +145,8 @@ def _fastapi_cli(words: list[str], source: str, command: str) -> Declared | None
 
 def _run_calls(text: str, source: str) -> list[Declared | None]:
     """``uvicorn.run("pkg.main:app", factory=True)`` or ``uvicorn.run(app)`` in a script."""
-    try:
-        module = ast.parse(text)
-    except (SyntaxError, RecursionError, MemoryError, ValueError):
+    module = syntax.parse_submitted(text)
+    if module is None:
         return []
     imported = {
         alias.asname or alias.name: (node.module, alias.name)
