@@ -26,6 +26,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+# The candidate's tests run exactly as selftest.py runs them; the toolkit is the grader's.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import selftest
+
 SLOWEST_MUTANT_S = 10.0  # a mutant may take this long, or three times the unchanged run
 SLOWER = 3.0
 RESULTS = "mutation"
@@ -86,25 +90,13 @@ def _first_failure(results: Path) -> str:
     return ""
 
 
-def _run_tests(toolkit: Path, scratch: Path, env: dict[str, str], timeout: float) -> str:
+def _run_tests(toolkit: Path, results: Path, env: dict[str, str], timeout: float) -> str:
     """Run the candidate's tests once; say "passed", "failed: <test>" or "timed out"."""
-    results = scratch / f"{RESULTS}-events.jsonl"
     results.unlink(missing_ok=True)
-    argv = [
-        sys.executable,
-        "-P",
-        str(toolkit / "own_tests.py"),
-        str(Path.cwd()),
-        "-c",
-        str(toolkit / "pytest.ini"),
-        "--rootdir=.",
-        "--confcutdir=.",
-        "--color=no",
-        "-x",
-    ]
+    argv = [sys.executable, "-P", *selftest.own_tests_command(toolkit, str(Path.cwd())), "-x"]
     process = subprocess.Popen(
         argv,
-        env={**env, "ASSAY_RESULTS": str(results)},
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -161,17 +153,16 @@ def main(toolkit: Path, scratch: Path, seed: int, count: int, seconds: float) ->
     here = Path.cwd().resolve()
     out = scratch / f"{RESULTS}.json"
     mutmut = _import_mutmut(toolkit)
+    results = scratch / f"{RESULTS}-events.jsonl"
     env = {
-        **os.environ,
-        "PYTHONPATH": str(toolkit / "plugin"),
-        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        **selftest.own_tests_env(toolkit, results),
         # Bytecode the submission ships or an earlier run wrote is never read for a mutant.
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONPYCACHEPREFIX": str(scratch / f"{RESULTS}-pycache"),
     }
 
     def run(timeout: float) -> str:
-        return _run_tests(toolkit, scratch, env, timeout)
+        return _run_tests(toolkit, results, env, timeout)
 
     candidates = _candidates(mutmut, _covered(scratch, here), here)
     rng = random.Random(seed)  # noqa: S311 - a reproducible draw, not a secret

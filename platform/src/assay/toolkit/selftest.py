@@ -87,34 +87,39 @@ def _coverage_json(rcfile: str, env: dict[str, str], toolkit: Path) -> tuple[int
     return done.returncode, done.stdout + done.stderr
 
 
-def main(toolkit: Path, scratch: Path, collect_s: float, stall_s: float) -> int:
-    scratch.mkdir(parents=True, exist_ok=True)
-    results = scratch / "results.jsonl"
-    rcfile = f"--rcfile={toolkit / 'coveragerc'}"
-    here = str(Path.cwd())
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(toolkit / "plugin"),
-        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-        "ASSAY_RESULTS": str(results),
-        "ASSAY_SOURCE": here,
-        "ASSAY_SCRATCH": str(scratch),
-    }
-    argv = [
-        sys.executable,
-        "-P",
-        "-m",
-        "coverage",
-        "run",
-        rcfile,
+def own_tests_command(toolkit: Path, source: str) -> list[str]:
+    """``own_tests.py`` over the tests in SOURCE with the grader's pytest configuration: what
+    every run of the candidate's tests starts, after the interpreter (and coverage, here)."""
+    return [
         str(toolkit / "own_tests.py"),
-        here,
+        source,
         "-c",
         str(toolkit / "pytest.ini"),
         "--rootdir=.",
         "--confcutdir=.",
         "--color=no",
     ]
+
+
+def own_tests_env(toolkit: Path, results: Path) -> dict[str, str]:
+    """The environment of a run of the candidate's tests: the grader's plugin importable, no
+    installed plugin loaded, the plugin's events written to RESULTS."""
+    return {
+        **os.environ,
+        "PYTHONPATH": str(toolkit / "plugin"),
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        "ASSAY_RESULTS": str(results),
+    }
+
+
+def main(toolkit: Path, scratch: Path, collect_s: float, stall_s: float) -> int:
+    scratch.mkdir(parents=True, exist_ok=True)
+    results = scratch / "results.jsonl"
+    rcfile = f"--rcfile={toolkit / 'coveragerc'}"
+    here = str(Path.cwd())
+    env = {**own_tests_env(toolkit, results), "ASSAY_SOURCE": here, "ASSAY_SCRATCH": str(scratch)}
+    argv = [sys.executable, "-P", "-m", "coverage", "run", rcfile]
+    argv += own_tests_command(toolkit, here)
     process = subprocess.Popen(argv, env=env, start_new_session=True)
     stopped = _watch(process, results, collect_s, stall_s)
     if stopped:
