@@ -66,6 +66,11 @@ class Mutant(BaseModel):
     def killed(self) -> bool:
         return self.outcome != "passed"
 
+    @property
+    def killed_by(self) -> str:
+        """The test that failed on the mutant, when one is named."""
+        return self.outcome.removeprefix("failed: ") if self.outcome.startswith("failed: ") else ""
+
 
 class Mutation(BaseModel):
     """A sample of mutants on the lines the candidate's tests ran (self-reported, as the tests
@@ -79,6 +84,11 @@ class Mutation(BaseModel):
     @property
     def killed(self) -> int:
         return sum(mutant.killed for mutant in self.mutants)
+
+    @property
+    def score(self) -> float | None:
+        """The share of drawn mutants the tests killed; None when none was drawn."""
+        return self.killed / len(self.mutants) if self.mutants else None
 
 
 class SelfTests(BaseModel):

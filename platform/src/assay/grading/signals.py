@@ -73,10 +73,8 @@ def selftest_signals(selftests: SelfTests | None) -> dict[str, Signal]:
             f"{selftests.covered_branches} of {selftests.branches} branches covered",
         )
     mutation = selftests.mutation
-    if mutation is not None and mutation.mutants:
-        signals["selftest.mutation_score"] = Signal(
-            _ratio(mutation.killed, len(mutation.mutants)), _mutation_note(mutation)
-        )
+    if mutation is not None and mutation.score is not None:
+        signals["selftest.mutation_score"] = Signal(mutation.score, _mutation_note(mutation))
     return signals
 
 

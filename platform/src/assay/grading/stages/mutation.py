@@ -7,11 +7,12 @@ only when the rubric asks for it, after the tests passed unchanged, and it is se
 the candidate's tests decide whether a mutant was noticed.
 """
 
-import json
+from pydantic import ValidationError
 
 from assay.errors import PlatformError
 from assay.grading.context import Run
 from assay.grading.report import Mutation, SelfTests, StageStatus
+from assay.grading.stages.selftest import read_json
 from assay.sandbox.pod import Role
 
 NAME = "mutation testing"
@@ -31,10 +32,10 @@ def _not_ready(selftests: SelfTests | None) -> str:
 
 
 def _read(run: Run) -> Mutation | None:
-    text = run.pod.read_text(Role.selftest, run.scratch("selftest/mutation.json"))
+    data = read_json(run, "mutation.json")
     try:
-        return Mutation.model_validate(json.loads(text)) if text else None
-    except ValueError:
+        return Mutation.model_validate(data) if data is not None else None
+    except ValidationError:
         return None
 
 

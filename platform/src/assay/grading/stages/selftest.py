@@ -70,7 +70,9 @@ def coverage(data: dict[str, Any], selftests: SelfTests) -> None:
         )
 
 
-def _read_json(run: Run, name: str) -> dict[str, Any] | None:
+def read_json(run: Run, name: str) -> dict[str, Any] | None:
+    """A JSON object the selftest container left in its scratch folder; the candidate's
+    processes could have written it, so anything else reads as nothing."""
     text = run.pod.read_text(Role.selftest, run.scratch(f"selftest/{name}"))
     try:
         data = json.loads(text) if text else None
@@ -105,8 +107,8 @@ def selftest(run: Run) -> None:
         selftests = SelfTests()
         results = run.pod.read_text(Role.selftest, run.scratch("selftest/results.jsonl"))
         tally(parse_lines(results or ""), selftests)
-        verdict = _read_json(run, "verdict.json") or {}
-        covered = _read_json(run, "coverage.json")
+        verdict = read_json(run, "verdict.json") or {}
+        covered = read_json(run, "coverage.json")
         if covered is not None:
             coverage(covered, selftests)
         elif selftests.passed + selftests.failed and _coverage_crashed(verdict):
