@@ -122,6 +122,12 @@ class ProblemSpec(Strict):
     mutation: MutationSpec = MutationSpec()
     processes: list[ProcessSpec] = []
 
+    @property
+    def scaffold_entrypoint(self) -> str | None:
+        """The app a submission is expected to start; None for several processes, whose
+        commands the statement fixes, so that nothing is detected."""
+        return None if self.processes else self.app.entrypoint
+
     @model_validator(mode="after")
     def _processes_and_faults_fit(self) -> "ProblemSpec":
         names = [process.name for process in self.processes]

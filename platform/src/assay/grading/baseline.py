@@ -73,9 +73,7 @@ def _measure_reference(problem: Problem, sandbox: Sandbox, progress: Progress) -
     report = Report(run_id=run_id, submission=str(problem.reference), started_at=datetime.now(UTC))
     walked = tree.walk(problem.reference, tree.PROBLEM_LIMITS)
     # Started as a submission is: an open brief's reference names its own settings.
-    report.detection = detect(
-        walked, entrypoint=None if problem.spec.processes else problem.spec.app.entrypoint
-    )
+    report.detection = detect(walked, entrypoint=problem.spec.scaffold_entrypoint)
     discovered = configure.discover(walked)
 
     def tagged(stage: Stage) -> None:

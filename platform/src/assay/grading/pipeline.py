@@ -155,8 +155,7 @@ def grade(
         digest = walked.digest()
         seed = default_seed(digest, problem) if seed is None else seed
         report.reproducibility = _reproducibility(problem, sandbox, digest, seed)
-        entrypoint = None if problem.spec.processes else problem.spec.app.entrypoint
-        report.detection = detect(walked, entrypoint=entrypoint)
+        report.detection = detect(walked, entrypoint=problem.spec.scaffold_entrypoint)
         report.detection.left_out = walked.left_out
         report.detection.ignored = ignored(walked)
         prepared = _dependencies(sandbox, walked, report)
