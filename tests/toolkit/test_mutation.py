@@ -114,3 +114,17 @@ def test_a_mutmut_config_the_submission_ships_is_never_imported(tmp_path):
     mutated(own_tests(tmp_path, PINS_ANSWERS, **{"mutmut_config.py": hook}), count=1)
 
     assert not (tmp_path / "project" / "imported").exists()
+
+
+def test_a_file_outside_the_submission_is_never_mutated(tmp_path):
+    scratch = own_tests(tmp_path, PINS_ANSWERS)
+    outside = tmp_path / "outside.py"
+    outside.write_text(ADDER, encoding="utf-8")
+    report = json.loads((scratch / "coverage.json").read_text(encoding="utf-8"))
+    report["files"]["../outside.py"] = {"executed_lines": [1, 2, 3, 4]}
+    (scratch / "coverage.json").write_text(json.dumps(report), encoding="utf-8")
+
+    results = mutated(scratch)
+
+    assert {mutant["file"] for mutant in results["mutants"]} == {"calc.py"}
+    assert outside.read_text(encoding="utf-8") == ADDER
